@@ -1,0 +1,98 @@
+// Package deflate implements the tile codecs of gomean on byte slices: zlib
+// (RFC 1950) over DEFLATE (RFC 1951), Zstandard (RFC 8878), TIFF LZW
+// (TIFF 6.0 section 13) and PackBits (TIFF 6.0 section 9).
+//
+// The package knows bytes, not TIFF: predictors and tile layout live in the
+// geotiff package. Every decoder writes into a caller-supplied destination
+// whose length is the expected decoded size, never writes past it, and
+// reports malformed input as an error, never a panic.
+//
+// All functions and the Encode methods are safe for concurrent use.
+//
+// Specifications:
+//   - zlib: https://www.rfc-editor.org/rfc/rfc1950
+//   - DEFLATE: https://www.rfc-editor.org/rfc/rfc1951
+//   - Zstandard: https://www.rfc-editor.org/rfc/rfc8878
+//   - TIFF 6.0 (LZW section 13, PackBits section 9): https://www.itu.int/itudoc/itu-t/com16/tiff-fx/docs/tiff6.pdf
+package deflate
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/klauspost/compress/zlib"
+)
+
+// Compression levels of [NewEncoder], with the meaning of the standard
+// library's compress/flate constants.
+const (
+	NoCompression      = 0
+	BestSpeed          = 1
+	BestCompression    = 9
+	DefaultCompression = -1
+	// HuffmanOnly disables match search and only entropy-codes literals.
+	// On raw float32 tiles it compresses better and faster than levels 1-6.
+	HuffmanOnly = -2
+)
+
+// Encoder compresses byte slices to zlib streams at a fixed level.
+// It is safe for concurrent use: each call takes a klauspost zlib writer
+// from a pool and resets it onto the caller's buffer.
+type Encoder struct {
+	level int
+	pool  sync.Pool // of *zlibWriter
+}
+
+// zlibWriter pairs a pooled zlib writer with the buffer it appends to.
+type zlibWriter struct {
+	buf appendWriter
+	zw  *zlib.Writer
+}
+
+// appendWriter is an io.Writer that appends to a byte slice.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+// NewEncoder returns an Encoder for the given level: [DefaultCompression],
+// [HuffmanOnly] or 0 ([NoCompression]) to 9 ([BestCompression]).
+func NewEncoder(level int) (*Encoder, error) {
+	if level < HuffmanOnly || level > BestCompression {
+		return nil, fmt.Errorf("deflate: invalid compression level %d: want value in range [0, 9]", level)
+	}
+	return &Encoder{level: level}, nil
+}
+
+// Level reports the compression level the Encoder was created with.
+func (e *Encoder) Level() int { return e.level }
+
+// Encode appends a complete zlib stream holding src to dst and returns the
+// extended slice. The output depends only on src and the level.
+func (e *Encoder) Encode(dst, src []byte) ([]byte, error) {
+	w, _ := e.pool.Get().(*zlibWriter)
+	if w == nil {
+		w = new(zlibWriter)
+		zw, err := zlib.NewWriterLevel(&w.buf, e.level)
+		if err != nil {
+			return dst, fmt.Errorf("deflate: %w", err)
+		}
+		w.zw = zw
+	} else {
+		w.zw.Reset(&w.buf)
+	}
+	w.buf.b = dst
+	_, err := w.zw.Write(src)
+	if err == nil {
+		err = w.zw.Close()
+	}
+	out := w.buf.b
+	w.buf.b = nil // do not keep the caller's buffer alive in the pool
+	e.pool.Put(w)
+	if err != nil {
+		return dst, fmt.Errorf("deflate: %w", err)
+	}
+	return out, nil
+}

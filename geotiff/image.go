@@ -1,0 +1,105 @@
+package geotiff
+
+import (
+	"image"
+
+	"github.com/gomean/gomean/tiling"
+)
+
+// An Image is one IFD of a TIFF file: a raster's layout, sample type,
+// compression, georeferencing and every field of its directory. Images are
+// parsed and validated when the file is opened and are read-only after.
+type Image struct {
+	Index  int   // position in the IFD chain, from 0
+	Offset int64 // file offset of the IFD
+
+	Width, Height int
+	Bands         int        // SamplesPerPixel
+	Type          SampleType // type of decoded samples (Float32 for float16 files)
+	BitsPerSample int        // as stored: 16 for float16, 12 for 12-bit data
+	Planar        int        // PlanarContig or PlanarSeparate
+
+	Tiled bool
+	// TileWidth and TileHeight give the block size: the tile size of a
+	// tiled image, or the image width and RowsPerStrip of a stripped one.
+	TileWidth, TileHeight int
+
+	Compression Compression
+	Predictor   Predictor
+	Photometric int
+	SubfileType uint32 // NewSubfileType
+
+	// HasNoData reports whether GDAL_NODATA is present; NoData is its value
+	// (NaN, ±Inf included) and NoDataText the tag's text as written.
+	HasNoData  bool
+	NoData     float64
+	NoDataText string
+
+	// Metadata is the GDAL_METADATA XML (tag 42112), or "".
+	Metadata string
+
+	Geo Georef
+
+	// Fields holds every entry of the IFD in tag order, including those
+	// interpreted above, so a writer can carry any of them over.
+	Fields Fields
+
+	offsets, counts []uint64
+	float16         bool
+	chunkSize       int   // decoded bytes of one full tile or strip
+	unsupported     error // why ReadTile cannot decode this image, if it cannot
+}
+
+// Supported returns nil if the reader can decode the image's pixels, or an
+// [UnsupportedError] that says why not.
+func (im *Image) Supported() error { return im.unsupported }
+
+// Grid returns the tile (or strip) grid of one band plane.
+func (im *Image) Grid() tiling.Grid {
+	return tiling.Grid{Width: im.Width, Height: im.Height, TileWidth: im.TileWidth, TileHeight: im.TileHeight}
+}
+
+// NumTiles returns the number of tiles or strips: for PlanarSeparate images,
+// Bands times the tiles of one plane, plane after plane.
+func (im *Image) NumTiles() int { return len(im.offsets) }
+
+// TileBands returns the number of samples per pixel in one tile: Bands for
+// PlanarContig images, 1 for PlanarSeparate.
+func (im *Image) TileBands() int {
+	if im.Planar == PlanarSeparate {
+		return 1
+	}
+	return im.Bands
+}
+
+// TileRect returns the pixel rectangle of tile i clipped to the image, and
+// the band plane it belongs to (always 0 for PlanarContig images).
+func (im *Image) TileRect(i int) (r image.Rectangle, plane int) {
+	g := im.Grid()
+	n := g.Len()
+	if n == 0 {
+		return image.Rectangle{}, 0
+	}
+	return g.Rect(i % n), i / n
+}
+
+// TileIndex returns the index of the tile in column col, row row and band
+// plane plane (0 for PlanarContig images).
+func (im *Image) TileIndex(col, row, plane int) int {
+	g := im.Grid()
+	return plane*g.Len() + g.Index(col, row)
+}
+
+// TileBytes returns the size in bytes of one decoded full tile or strip, as
+// [Reader.ReadTile] returns it.
+func (im *Image) TileBytes() int { return im.chunkSize }
+
+// IsOverview reports whether the image is a reduced-resolution version
+// (NewSubfileType bit 0) that is not a mask.
+func (im *Image) IsOverview() bool {
+	return im.SubfileType&SubfileReduced != 0 && im.SubfileType&SubfileMask == 0
+}
+
+// IsMask reports whether the image is a transparency mask (NewSubfileType
+// bit 2).
+func (im *Image) IsMask() bool { return im.SubfileType&SubfileMask != 0 }

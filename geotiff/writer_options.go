@@ -1,0 +1,270 @@
+package geotiff
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+)
+
+// BigTIFFMode chooses between classic TIFF and BigTIFF output.
+type BigTIFFMode int
+
+// BigTIFF modes.
+const (
+	// BigTIFFAuto writes a classic TIFF if every offset of the finished
+	// file fits in 32 bits, and a BigTIFF otherwise. The choice is made at
+	// [Writer.Close], from the real offsets.
+	BigTIFFAuto BigTIFFMode = iota
+	// BigTIFFYes always writes a BigTIFF.
+	BigTIFFYes
+	// BigTIFFNo always writes a classic TIFF; a file that does not fit is
+	// an error.
+	BigTIFFNo
+)
+
+func (m BigTIFFMode) String() string {
+	switch m {
+	case BigTIFFAuto:
+		return "IF_NEEDED"
+	case BigTIFFYes:
+		return "YES"
+	case BigTIFFNo:
+		return "NO"
+	}
+	return "BigTIFFMode(" + strconv.Itoa(int(m)) + ")"
+}
+
+// Defaults of [WriterOptions].
+const (
+	DefaultTileSize = 256
+	// DefaultDeflateLevel is the DEFLATE level used when Level is 0. On
+	// float32 elevation tiles with the floating-point predictor, level 1
+	// output is a few percent larger than level 6 and about twice as fast
+	// to produce (see writer_level_test.go).
+	DefaultDeflateLevel = 1
+	// DefaultZstdLevel is the ZSTD level used when Level is 0, GDAL's
+	// default ZSTD_LEVEL.
+	DefaultZstdLevel = 9
+)
+
+// maxTileBytes bounds the decoded size of one tile the writer accepts.
+const maxTileBytes = 1 << 30
+
+// WriterOptions describe the image a [Writer] writes. The zero value of
+// each field but Width, Height, Bands and Type selects a default.
+type WriterOptions struct {
+	Width, Height int        // raster size in pixels
+	Bands         int        // samples per pixel
+	Type          SampleType // sample type of every band
+
+	// TileWidth and TileHeight are the tile size, multiples of 16;
+	// default 256.
+	TileWidth, TileHeight int
+	// Planar is PlanarContig (the default when 0: all bands of a pixel
+	// together, GDAL's INTERLEAVE=PIXEL) or PlanarSeparate (one plane of
+	// tiles per band, INTERLEAVE=BAND).
+	Planar int
+
+	// Compression is CompressionDeflate (the default when 0),
+	// CompressionZSTD, CompressionLZW or CompressionNone.
+	Compression Compression
+	// Level is the compression level: DEFLATE 1 to 9 (default
+	// DefaultDeflateLevel), ZSTD 1 to 22 as GDAL's ZSTD_LEVEL (default
+	// DefaultZstdLevel). It is ignored for LZW and NONE.
+	Level int
+	// Predictor is PredictorNone, PredictorHorizontal or PredictorFloat
+	// (float types only). The default when 0 is PredictorFloat for float
+	// types and PredictorHorizontal for integer types, or PredictorNone
+	// without compression, which allows no other.
+	Predictor Predictor
+	// ByteOrder is binary.LittleEndian (the default when nil) or
+	// binary.BigEndian.
+	ByteOrder binary.ByteOrder
+	BigTIFF   BigTIFFMode
+	// Workers is the number of goroutines that apply the predictor and
+	// compress tiles; default runtime.GOMAXPROCS(0).
+	Workers int
+
+	// HasNoData writes NoData as the GDAL_NODATA tag, formatted as GDAL
+	// formats it ("-9999", "nan", "0.100000000000000006").
+	HasNoData bool
+	NoData    float64
+	// Geo is written as ModelPixelScale and ModelTiepoint for a north-up
+	// transform, ModelTransformation otherwise, and the GeoKey directory.
+	// Geo.Transform is corner-based as GDAL's: for a RasterPixelIsPoint
+	// image the written tie point is moved back by half a pixel, as GDAL
+	// does. Nil writes no georeferencing.
+	Geo *Georef
+	// Metadata is written as is as GDAL_METADATA (tag 42112) when not "".
+	Metadata string
+	// ExtraFields are written as they are, for tags copied from another
+	// file. Tags the writer sets itself (layout, compression, tiles, sample
+	// format, georeferencing, GDAL_NODATA, GDAL_METADATA) and fields that
+	// hold file offsets (types IFD and IFD8, SubIFDs, Exif and GPS IFDs,
+	// strips, free lists, JPEG tables) are skipped, as are repeats of a
+	// tag.
+	ExtraFields []Field
+
+	// Overwrite lets [Create] replace an existing file.
+	Overwrite bool
+
+	// dataStart is a test hook: the offset of the first tile, to test
+	// offsets beyond 4 GiB without writing 4 GiB. 0 means 16.
+	dataStart int64
+}
+
+// writerConfig is a validated WriterOptions with its defaults filled in
+// and the sizes derived from it.
+type writerConfig struct {
+	WriterOptions
+	bigEndian     bool
+	spp           int // samples per pixel in one tile
+	rowSamples    int // samples in one tile row
+	tileBytes     int // decoded bytes of one tile
+	tilesPerPlane int
+	numTiles      int
+	window        int // tiles that may be held between WriteTile and the file
+}
+
+func (o WriterOptions) config() (*writerConfig, error) {
+	c := &writerConfig{WriterOptions: o}
+	for _, check := range []func() error{c.checkSize, c.checkTiles, c.checkCodec, c.checkOther} {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *writerConfig) checkSize() error {
+	if c.Width <= 0 || c.Height <= 0 || c.Width > math.MaxUint32 || c.Height > math.MaxUint32 {
+		return fmt.Errorf("geotiff: invalid image size %dx%d: want 1 to %d pixels each way", c.Width, c.Height, uint32(math.MaxUint32))
+	}
+	if c.Bands <= 0 || c.Bands > math.MaxUint16 {
+		return fmt.Errorf("geotiff: invalid band count %d: want value in range [1, %d]", c.Bands, math.MaxUint16)
+	}
+	if c.Type == Invalid || c.Type.Size() == 0 {
+		return fmt.Errorf("geotiff: invalid sample type %v", c.Type)
+	}
+	switch c.Planar {
+	case 0:
+		c.Planar = PlanarContig
+	case PlanarContig, PlanarSeparate:
+	default:
+		return fmt.Errorf("geotiff: invalid planar configuration %d: want %d (contig) or %d (separate)", c.Planar, PlanarContig, PlanarSeparate)
+	}
+	return nil
+}
+
+func (c *writerConfig) checkTiles() error {
+	if c.TileWidth == 0 {
+		c.TileWidth = DefaultTileSize
+	}
+	if c.TileHeight == 0 {
+		c.TileHeight = DefaultTileSize
+	}
+	for _, s := range []int{c.TileWidth, c.TileHeight} {
+		if s <= 0 || s%16 != 0 || s > math.MaxUint16+1 {
+			return fmt.Errorf("geotiff: invalid tile size %dx%d: want positive multiples of 16 up to 65536", c.TileWidth, c.TileHeight)
+		}
+	}
+	c.spp = c.Bands
+	if c.Planar == PlanarSeparate {
+		c.spp = 1
+	}
+	c.rowSamples = c.TileWidth * c.spp
+	n := int64(c.rowSamples) * int64(c.TileHeight) * int64(c.Type.Size())
+	if n > maxTileBytes {
+		return fmt.Errorf("geotiff: tile of %dx%d pixels with %d samples of %v is %d bytes, exceeds limit %d", c.TileWidth, c.TileHeight, c.spp, c.Type, n, maxTileBytes)
+	}
+	c.tileBytes = int(n)
+	across := (int64(c.Width) + int64(c.TileWidth) - 1) / int64(c.TileWidth)
+	down := (int64(c.Height) + int64(c.TileHeight) - 1) / int64(c.TileHeight)
+	planes := int64(c.Bands) / int64(c.spp)
+	if total := across * down * planes; total > math.MaxInt32 {
+		return fmt.Errorf("geotiff: image of %dx%d pixels needs %d tiles of %dx%d, exceeds limit %d", c.Width, c.Height, total, c.TileWidth, c.TileHeight, math.MaxInt32)
+	}
+	c.tilesPerPlane = int(across * down)
+	c.numTiles = int(across * down * planes)
+	return nil
+}
+
+func (c *writerConfig) checkCodec() error {
+	switch c.Compression {
+	case 0:
+		c.Compression = CompressionDeflate
+	case CompressionDeflate, CompressionZSTD, CompressionLZW, CompressionNone:
+	default:
+		return UnsupportedError("writing compression " + c.Compression.String())
+	}
+	switch c.Compression {
+	case CompressionDeflate:
+		if c.Level == 0 {
+			c.Level = DefaultDeflateLevel
+		} else if c.Level < 1 || c.Level > 9 {
+			return fmt.Errorf("geotiff: invalid DEFLATE level %d: want value in range [1, 9]", c.Level)
+		}
+	case CompressionZSTD:
+		if c.Level == 0 {
+			c.Level = DefaultZstdLevel
+		} else if c.Level < 1 || c.Level > 22 {
+			return fmt.Errorf("geotiff: invalid ZSTD level %d: want value in range [1, 22]", c.Level)
+		}
+	default:
+		c.Level = 0
+	}
+	return c.checkPredictor()
+}
+
+func (c *writerConfig) checkPredictor() error {
+	if c.Predictor == 0 {
+		switch {
+		case c.Compression == CompressionNone:
+			c.Predictor = PredictorNone
+		case c.Type.IsFloat():
+			c.Predictor = PredictorFloat
+		default:
+			c.Predictor = PredictorHorizontal
+		}
+	}
+	switch c.Predictor {
+	case PredictorNone:
+	case PredictorHorizontal, PredictorFloat:
+		if c.Compression == CompressionNone {
+			return fmt.Errorf("geotiff: predictor %v needs compression: got NONE", c.Predictor)
+		}
+		if c.Predictor == PredictorFloat && !c.Type.IsFloat() {
+			return fmt.Errorf("geotiff: predictor FloatingPoint needs a float sample type: got %v", c.Type)
+		}
+	default:
+		return fmt.Errorf("geotiff: invalid predictor %d: want 1 (none), 2 (horizontal) or 3 (floating point)", uint16(c.Predictor))
+	}
+	return nil
+}
+
+func (c *writerConfig) checkOther() error {
+	if c.ByteOrder == nil {
+		c.ByteOrder = binary.LittleEndian
+	}
+	var b [2]byte
+	c.ByteOrder.PutUint16(b[:], 1)
+	c.bigEndian = b[0] == 0
+	switch c.BigTIFF {
+	case BigTIFFAuto, BigTIFFYes, BigTIFFNo:
+	default:
+		return fmt.Errorf("geotiff: invalid BigTIFF mode %d", int(c.BigTIFF))
+	}
+	if c.Workers < 0 {
+		return fmt.Errorf("geotiff: invalid worker count %d: want 0 (GOMAXPROCS) or more", c.Workers)
+	}
+	if c.Workers == 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	c.window = 4 * c.Workers
+	if c.dataStart < headerSize {
+		c.dataStart = headerSize
+	}
+	return nil
+}
