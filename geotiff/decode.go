@@ -1,9 +1,7 @@
 package geotiff
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"sync"
 
@@ -109,7 +107,7 @@ func (r *Reader) decompress(im *Image, off, cnt uint64, out []byte, need int) er
 	}
 	src := getBuf(int(cnt))
 	defer putBuf(src)
-	if _, err := r.r.ReadAt(*src, int64(off)); err != nil && !(errors.Is(err, io.EOF) && off+cnt == uint64(r.size)) {
+	if err := readFull(r.r, *src, int64(off)); err != nil {
 		return err
 	}
 	var n int

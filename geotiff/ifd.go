@@ -18,13 +18,22 @@ func (r *Reader) readAt(off uint64, n uint64) ([]byte, error) {
 		return nil, fmt.Errorf("reading %d bytes at offset %d of a %d-byte file: %w", n, off, r.size, io.ErrUnexpectedEOF)
 	}
 	b := make([]byte, n)
-	if _, err := r.r.ReadAt(b, int64(off)); err != nil && !(err == io.EOF && off+n == uint64(r.size)) {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
+	if err := readFull(r.r, b, int64(off)); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// readFull fills b from r at off; a short read is io.ErrUnexpectedEOF.
+func readFull(r io.ReaderAt, b []byte, off int64) error {
+	n, err := r.ReadAt(b, off)
+	if n == len(b) {
+		return nil
+	}
+	if err == nil || err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // readIFD parses the IFD at off and returns its fields (sorted by tag, first
