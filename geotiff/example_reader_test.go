@@ -1,0 +1,41 @@
+package geotiff_test
+
+import (
+	"fmt"
+	"image"
+	"log"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+func ExampleOpen() {
+	r, err := geotiff.Open("../testdata/dem/dem_a.tif")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	im := r.Image()
+	fmt.Printf("%dx%d, %d band(s) of %v, %dx%d tiles, %v\n", im.Width, im.Height, im.Bands, im.Type,
+		im.TileWidth, im.TileHeight, im.Compression)
+	fmt.Printf("EPSG:%d origin (%.0f, %.0f) pixel %.0f m, nodata %s\n", im.Geo.Keys.EPSG(),
+		im.Geo.Transform[0], im.Geo.Transform[3], im.Geo.Transform[1], im.NoDataText)
+	// Output:
+	// 600x500, 1 band(s) of Float32, 256x256 tiles, DEFLATE
+	// EPSG:32652 origin (300000, 4200000) pixel 30 m, nodata -9999
+}
+
+func ExampleReader_ReadWindow() {
+	r, err := geotiff.Open("../testdata/dem/dem_a.tif")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	im := r.Image()
+	// A window that straddles four tiles; samples come back little-endian.
+	win, err := r.ReadWindow(im, image.Rect(250, 250, 260, 262), []int{0}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(win), "bytes =", len(win)/im.Type.Size(), "samples")
+	// Output: 480 bytes = 120 samples
+}
