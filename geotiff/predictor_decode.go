@@ -45,17 +45,25 @@ func undoHorizontal(b []byte, rowBytes, spp, size int) {
 // result is little-endian samples. tmp must hold rowBytes bytes.
 func undoFloat(b, tmp []byte, rowBytes, spp, size int) {
 	n := rowBytes / size // samples per row
+	tmp = tmp[:rowBytes]
 	for row := 0; row+rowBytes <= len(b); row += rowBytes {
 		r := b[row : row+rowBytes]
-		for i := spp; i < len(r); i++ {
-			r[i] += r[i-spp]
+		if spp == 1 {
+			prefixSum(tmp, r)
+		} else {
+			copy(tmp, r)
+			for i := spp; i < len(tmp); i++ {
+				tmp[i] += tmp[i-spp]
+			}
 		}
-		copy(tmp, r)
 		switch size {
 		case 4:
 			p0, p1, p2, p3 := tmp[:n], tmp[n:2*n], tmp[2*n:3*n], tmp[3*n:4*n]
-			for i := 0; i < n; i++ {
-				r[4*i], r[4*i+1], r[4*i+2], r[4*i+3] = p3[i], p2[i], p1[i], p0[i]
+			out := r[:4*n]
+			p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+			for i := range p0 {
+				v := uint32(p3[i]) | uint32(p2[i])<<8 | uint32(p1[i])<<16 | uint32(p0[i])<<24
+				binary.LittleEndian.PutUint32(out[4*i:], v)
 			}
 		default:
 			for i := 0; i < n; i++ {
@@ -64,6 +72,33 @@ func undoFloat(b, tmp []byte, rowBytes, spp, size int) {
 				}
 			}
 		}
+	}
+}
+
+// prefixSum stores in dst the running bytewise sum (mod 256) of src. It
+// works on 8-byte words: within a little-endian word, adding the word
+// shifted by 8, 16 and 32 bits with carry-free bytewise additions gives
+// each byte the sum of itself and all bytes below it; the last byte of the
+// previous word, broadcast to every byte, carries the sum across words.
+func prefixSum(dst, src []byte) {
+	const hi = 0x8080808080808080
+	addb := func(x, y uint64) uint64 { return ((x &^ hi) + (y &^ hi)) ^ ((x ^ y) & hi) }
+	dst = dst[:len(src)]
+	var carry uint64
+	i := 0
+	for ; i+8 <= len(src); i += 8 {
+		x := binary.LittleEndian.Uint64(src[i:])
+		x = addb(x, x<<8)
+		x = addb(x, x<<16)
+		x = addb(x, x<<32)
+		x = addb(x, carry)
+		binary.LittleEndian.PutUint64(dst[i:], x)
+		carry = (x >> 56) * 0x0101010101010101
+	}
+	acc := byte(carry)
+	for ; i < len(src); i++ {
+		acc += src[i]
+		dst[i] = acc
 	}
 }
 

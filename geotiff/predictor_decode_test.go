@@ -88,3 +88,31 @@ func TestHalfToFloat(t *testing.T) {
 		t.Errorf("halfToFloat(0x7e00) = %v, want NaN", got)
 	}
 }
+
+func TestPrefixSum(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 255, 1024} {
+		src := make([]byte, n)
+		rng.Read(src)
+		got := make([]byte, n)
+		prefixSum(got, src)
+		var acc byte
+		for i, v := range src {
+			acc += v
+			if got[i] != acc {
+				t.Fatalf("n=%d: byte %d = %d, want %d", n, i, got[i], acc)
+			}
+		}
+	}
+}
+
+func BenchmarkUndoFloat32(b *testing.B) {
+	const w, h = 256, 256
+	buf := make([]byte, w*h*4)
+	rand.New(rand.NewSource(3)).Read(buf)
+	tmp := make([]byte, w*4)
+	b.SetBytes(int64(len(buf)))
+	for i := 0; i < b.N; i++ {
+		undoFloat(buf, tmp, w*4, 1, 4)
+	}
+}
