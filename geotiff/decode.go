@@ -105,6 +105,9 @@ func (r *Reader) decompress(im *Image, off, cnt uint64, out []byte, need int) er
 	if off > uint64(r.size) || cnt > uint64(r.size)-off {
 		return FormatError(fmt.Sprintf("data at offset %d, %d bytes, lies past the end of the %d-byte file", off, cnt, r.size))
 	}
+	if cnt > uint64(r.limits.MaxTileBytes) {
+		return FormatError(fmt.Sprintf("byte count %d exceeds limit %d", cnt, r.limits.MaxTileBytes))
+	}
 	src := getBuf(int(cnt))
 	defer putBuf(src)
 	if err := readFull(r.r, *src, int64(off)); err != nil {
