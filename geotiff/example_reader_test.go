@@ -39,3 +39,18 @@ func ExampleReader_ReadWindow() {
 	fmt.Println(len(win), "bytes =", len(win)/im.Type.Size(), "samples")
 	// Output: 480 bytes = 120 samples
 }
+
+func ExampleReadWindowAs() {
+	r, err := geotiff.Open("../testdata/dem/dem_a.tif")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	im := r.Image()
+	elev, err := geotiff.ReadWindowAs[float64](r, im, image.Rect(0, 0, 4, 1), nil, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(elev), "elevations")
+	// Output: 4 elevations
+}
