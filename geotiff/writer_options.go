@@ -42,12 +42,15 @@ const (
 	// DefaultDeflateLevel is the DEFLATE level used when Level is 0. On
 	// float32 elevation tiles with the floating-point predictor, level 1
 	// output is a few percent larger than level 6 and about twice as fast
-	// to produce (see writer_level_test.go).
+	// to produce (BenchmarkCompressionLevel in writer_bench_test.go).
 	DefaultDeflateLevel = 1
 	// DefaultZstdLevel is the ZSTD level used when Level is 0, GDAL's
 	// default ZSTD_LEVEL.
 	DefaultZstdLevel = 9
 )
+
+// maxClassicOffset is the largest offset a classic TIFF can hold.
+const maxClassicOffset = math.MaxUint32
 
 // maxTileBytes bounds the decoded size of one tile the writer accepts.
 const maxTileBytes = 1 << 30
@@ -87,8 +90,8 @@ type WriterOptions struct {
 	// compress tiles; default runtime.GOMAXPROCS(0).
 	Workers int
 
-	// HasNoData writes NoData as the GDAL_NODATA tag, formatted as GDAL
-	// formats it ("-9999", "nan", "0.100000000000000006").
+	// HasNoData writes NoData as the GDAL_NODATA tag, formatted by
+	// [FormatNoData] as GDAL formats it ("-9999", "nan", "0.100000000000000006").
 	HasNoData bool
 	NoData    float64
 	// Geo is written as ModelPixelScale and ModelTiepoint for a north-up
@@ -109,10 +112,6 @@ type WriterOptions struct {
 
 	// Overwrite lets [Create] replace an existing file.
 	Overwrite bool
-
-	// dataStart is a test hook: the offset of the first tile, to test
-	// offsets beyond 4 GiB without writing 4 GiB. 0 means 16.
-	dataStart int64
 }
 
 // writerConfig is a validated WriterOptions with its defaults filled in
@@ -126,11 +125,19 @@ type writerConfig struct {
 	tilesPerPlane int
 	numTiles      int
 	window        int // tiles that may be held between WriteTile and the file
+
+	// Test hooks. dataStart is the offset of the first tile (default 16),
+	// to test offsets beyond 4 GiB without writing 4 GiB; testEncodeErr
+	// makes the encoding of a tile fail.
+	dataStart     int64
+	testEncodeErr func(tile int) error
+
+	geo, extra []Field // georeferencing and copied fields to write
 }
 
 func (o WriterOptions) config() (*writerConfig, error) {
 	c := &writerConfig{WriterOptions: o}
-	for _, check := range []func() error{c.checkSize, c.checkTiles, c.checkCodec, c.checkOther} {
+	for _, check := range []func() error{c.checkSize, c.checkTiles, c.checkCodec, c.checkOther, c.checkFields} {
 		if err := check(); err != nil {
 			return nil, err
 		}
@@ -248,9 +255,7 @@ func (c *writerConfig) checkOther() error {
 	if c.ByteOrder == nil {
 		c.ByteOrder = binary.LittleEndian
 	}
-	var b [2]byte
-	c.ByteOrder.PutUint16(b[:], 1)
-	c.bigEndian = b[0] == 0
+	c.bigEndian = isBigEndian(c.ByteOrder)
 	switch c.BigTIFF {
 	case BigTIFFAuto, BigTIFFYes, BigTIFFNo:
 	default:

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/gomean/gomean/compute"
+	"github.com/gomean/gomean/geotiff"
+)
+
+var opUsage = map[compute.Op]string{
+	compute.Mean:   "per-pixel mean of the valid inputs (the default command); --weights gives a weighted mean",
+	compute.Sum:    "per-pixel sum of the valid inputs",
+	compute.Min:    "per-pixel minimum of the valid inputs",
+	compute.Max:    "per-pixel maximum of the valid inputs",
+	compute.Count:  "per-pixel number of valid inputs (0 where none is valid)",
+	compute.Std:    "per-pixel population standard deviation of the valid inputs (divides by n, numpy's ddof=0)",
+	compute.Median: "per-pixel median of the valid inputs (mean of the two middle values for an even count)",
+}
+
+const reduceDescription = `Every input must have the size, geotransform and CRS of the first; bands
+are reduced band by band. A pixel that is nodata in an input (the input's
+nodata value, or NaN) is skipped, so the mean divides by the number of valid
+inputs (rasterio's read(masked=True), GDAL's VRT mean). A pixel with no
+valid input is written as the output nodata: --nodata, else the first
+input's nodata, else -9999 for float outputs. Values are accumulated in
+float64; integer outputs are rounded and clamped.
+
+Inputs may be files, shell globs and @LIST files (one path per line).
+Options may come before or after the inputs.
+
+Creation options (GDAL names, or the plain flags):
+   --co COMPRESS=DEFLATE|ZSTD|LZW|NONE   (--compress; default DEFLATE)
+   --co ZLEVEL=1..9, --co ZSTD_LEVEL=1..22 (--level)
+   --co PREDICTOR=1|2|3                  (--predictor; default 3 for float, 2 for integer)
+   --co BLOCKXSIZE=N --co BLOCKYSIZE=N   (--tile N or WxH; default the inputs' common tile size, else 256)
+   --co BIGTIFF=YES|NO|IF_NEEDED         (default IF_NEEDED, decided from the real size)
+   --co NUM_THREADS=N|ALL_CPUS           (compression threads; default --workers)
+   --co INTERLEAVE=PIXEL|BAND, --co ENDIANNESS=LITTLE|BIG, --co TILED=YES
+
+Examples:
+   gomean %[1]s -o out.tif a.tif b.tif c.tif
+   gomean %[1]s a.tif b.tif c.tif -o out.tif --co ZLEVEL=9
+   gomean %[1]s -o out.tif @list.txt --band 1 --band 2 -ot Float64
+   gomean %[1]s -o out.tif 'scenes/*.tif' --propagate-nodata --overwrite`
+
+// reduceCommand returns the command for one reduction.
+func reduceCommand(op compute.Op) *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output GeoTIFF `FILE` (required)"},
+		&cli.StringFlag{Name: "type", Aliases: []string{"ot"}, Usage: "output data `TYPE`: Byte, Int8, UInt16, Int16, UInt32, Int32, UInt64, Int64, Float32, Float64", Value: "Float32"},
+		&cli.StringFlag{Name: "nodata", Aliases: []string{"a_nodata"}, Usage: "output nodata `VALUE` (a number or nan)"},
+		&cli.BoolFlag{Name: "propagate-nodata", Usage: "a nodata input makes the pixel nodata (gdal_calc's behaviour)"},
+		&cli.IntFlag{Name: "min-valid", Usage: "fewest valid inputs `K` a pixel needs for a result (default 1; 0 for count)"},
+		&cli.IntSliceFlag{Name: "band", Aliases: []string{"b"}, Usage: "reduce band `N` (1-based; repeat for several); default all bands"},
+		&cli.StringSliceFlag{Name: "co", Usage: "creation option `KEY=VALUE` (repeatable), see below"},
+		&cli.StringFlag{Name: "compress", Usage: "compression `NAME`: DEFLATE, ZSTD, LZW or NONE"},
+		&cli.IntFlag{Name: "level", Usage: "compression `LEVEL`: DEFLATE 1-9, ZSTD 1-22"},
+		&cli.StringFlag{Name: "predictor", Usage: "predictor `P`: 1 none, 2 horizontal, 3 floating point"},
+		&cli.StringFlag{Name: "tile", Usage: "output tile size `N` or WxH, multiples of 16"},
+		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "`N` goroutines reading and reducing tiles (default: all CPUs)"},
+		&cli.BoolFlag{Name: "overwrite", Usage: "replace the output file if it exists"},
+		&cli.BoolFlag{Name: "ignore-crs", Usage: "do not compare the inputs' CRSs (sizes and geotransforms still must match)"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress"},
+	}
+	if op == compute.Mean {
+		flags = append(flags, &cli.StringFlag{Name: "weights", Usage: "weighted mean with one weight per input, as `W1,W2,...`"})
+	}
+	return &cli.Command{
+		Name:         op.String(),
+		Usage:        opUsage[op],
+		ArgsUsage:    "IN.tif...",
+		UsageText:    fmt.Sprintf("gomean %s -o OUT.tif [options] IN.tif...", op),
+		Description:  fmt.Sprintf(reduceDescription, op),
+		Flags:        flags,
+		OnUsageError: onUsageError,
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runReduce(ctx, cmd, op)
+		},
+	}
+}
+
+// runReduce turns the command line into a compute.Config and runs it.
+func runReduce(ctx context.Context, cmd *cli.Command, op compute.Op) error {
+	cfg, inputs, out, err := reduceConfig(cmd, op)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(cmd.Root().ErrWriter, cmd.Bool("quiet"))
+	if prog != nil {
+		cfg.Progress = prog.update
+	}
+	err = compute.Run(ctx, cfg, inputs, out)
+	if prog != nil {
+		prog.finish(err == nil)
+	}
+	return err
+}
+
+// reduceConfig validates the command line; every error is a usage error.
+func reduceConfig(cmd *cli.Command, op compute.Op) (compute.Config, []string, string, error) {
+	cfg := compute.Config{Op: op, PropagateNoData: cmd.Bool("propagate-nodata"), MinValid: cmd.Int("min-valid"),
+		Workers: cmd.Int("workers"), IgnoreCRS: cmd.Bool("ignore-crs")}
+	out := cmd.String("output")
+	if out == "" {
+		return cfg, nil, "", usagef("no output file: give -o OUT.tif")
+	}
+	inputs, err := expandInputs(cmd.Args().Slice())
+	if err != nil {
+		return cfg, nil, "", err
+	}
+	if len(inputs) == 0 {
+		return cfg, nil, "", usagef("no input files: give the rasters to %s after the options", op)
+	}
+	if err := checkOutput(out, inputs, cmd.Bool("overwrite")); err != nil {
+		return cfg, nil, "", err
+	}
+	if cfg.Type, err = geotiff.ParseSampleType(cmd.String("type")); err != nil {
+		return cfg, nil, "", usagef("--type: %w", err)
+	}
+	if err := parseNoData(cmd, &cfg); err != nil {
+		return cfg, nil, "", err
+	}
+	if cfg.MinValid < 0 || cfg.MinValid > len(inputs) {
+		return cfg, nil, "", usagef("--min-valid %d: want a count from 0 to the %d inputs", cfg.MinValid, len(inputs))
+	}
+	if cfg.Workers < 0 {
+		return cfg, nil, "", usagef("--workers %d: want a positive count", cfg.Workers)
+	}
+	for _, b := range cmd.IntSlice("band") {
+		if b < 1 {
+			return cfg, nil, "", usagef("--band %d: bands are numbered from 1", b)
+		}
+		cfg.Bands = append(cfg.Bands, int(b)-1)
+	}
+	if op == compute.Mean && cmd.String("weights") != "" {
+		if cfg.Weights, err = parseWeights(cmd.String("weights"), len(inputs)); err != nil {
+			return cfg, nil, "", err
+		}
+	}
+	if cfg.Output, err = creationFlags(cmd); err != nil {
+		return cfg, nil, "", err
+	}
+	cfg.Output.Overwrite = cmd.Bool("overwrite")
+	return cfg, inputs, out, nil
+}
+
+// checkOutput refuses to write over an input, or over an existing file
+// without --overwrite.
+func checkOutput(out string, inputs []string, overwrite bool) error {
+	ao, _ := filepath.Abs(out)
+	st, statErr := os.Stat(out)
+	for _, in := range inputs {
+		ai, _ := filepath.Abs(in)
+		same := ai == ao
+		if !same && statErr == nil {
+			if si, err := os.Stat(in); err == nil && os.SameFile(st, si) {
+				same = true
+			}
+		}
+		if same {
+			return usagef("output %s is also an input: choose another output name", out)
+		}
+	}
+	if statErr == nil && !overwrite {
+		return usagef("output %s exists: pass --overwrite to replace it, or choose another name", out)
+	}
+	return nil
+}
+
+func parseNoData(cmd *cli.Command, cfg *compute.Config) error {
+	s := strings.TrimSpace(cmd.String("nodata"))
+	if s == "" {
+		return nil
+	}
+	v, ok := geotiff.ParseNoData(s)
+	if !ok {
+		return usagef("--nodata %q: want a number or nan", s)
+	}
+	if !cfg.Type.IsFloat() && (math.IsNaN(v) || math.IsInf(v, 0) || v != math.Trunc(v)) {
+		return usagef("--nodata %s does not fit output type %v: give an integer in its range", s, cfg.Type)
+	}
+	if lo, hi := cfg.Type.Range(); !math.IsNaN(v) && !math.IsInf(v, 0) && (v < lo || v > hi) {
+		return usagef("--nodata %s is out of the range [%v, %v] of output type %v", s, lo, hi, cfg.Type)
+	}
+	cfg.HasNoData, cfg.NoData = true, v
+	return nil
+}
+
+func parseWeights(s string, n int) ([]float64, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != n {
+		return nil, usagef("--weights %s: got %d weights for %d inputs: give one per input", s, len(parts), n)
+	}
+	w := make([]float64, n)
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, usagef("--weights: weight %d is %q: want a number >= 0", i+1, p)
+		}
+		w[i] = v
+	}
+	return w, nil
+}
+
+// creationFlags applies --co items, then the plain flags.
+func creationFlags(cmd *cli.Command) (geotiff.WriterOptions, error) {
+	c := newCreation()
+	for _, item := range cmd.StringSlice("co") {
+		if err := c.co(item); err != nil {
+			return geotiff.WriterOptions{}, err
+		}
+	}
+	if v := cmd.String("compress"); v != "" {
+		if err := c.compress(v, "--compress "+v); err != nil {
+			return geotiff.WriterOptions{}, err
+		}
+	}
+	if cmd.IsSet("level") {
+		if err := c.level(int(cmd.Int("level"))); err != nil {
+			return geotiff.WriterOptions{}, err
+		}
+	}
+	if v := cmd.String("predictor"); v != "" {
+		if err := c.predictor(v, "--predictor "+v); err != nil {
+			return geotiff.WriterOptions{}, err
+		}
+	}
+	if v := cmd.String("tile"); v != "" {
+		if err := c.tile(v); err != nil {
+			return geotiff.WriterOptions{}, err
+		}
+	}
+	return c.finish()
+}

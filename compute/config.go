@@ -1,0 +1,110 @@
+package compute
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+// DefaultCacheBytes is the default budget of the shared cache of decoded
+// input blocks that serve several output tiles (Config.CacheBytes).
+const DefaultCacheBytes = 256 << 20
+
+// Config configures [Run]. The zero value computes the mean of all bands
+// as Float32, skipping nodata, with GOMAXPROCS workers, into a
+// DEFLATE-compressed tiled GeoTIFF.
+type Config struct {
+	// Op is the reduction; default Mean.
+	Op Op
+	// Weights, one per input, make Mean a weighted mean:
+	// sum(w·x) / sum(w) over the valid inputs of each pixel.
+	Weights []float64
+	// Bands are the 0-based bands to reduce, band by band; nil means all
+	// bands, and then every input must have the same number.
+	Bands []int
+
+	// PropagateNoData makes a pixel nodata when any input is nodata there
+	// (gdal_calc's behaviour). By default nodata inputs are skipped.
+	PropagateNoData bool
+	// MinValid is the number of valid inputs a pixel needs for a result;
+	// default 1 (0 for Count, which writes 0 where no input is valid).
+	MinValid int
+
+	// Type is the output sample type; default Float32. Integer types are
+	// rounded half away from zero and clamped to their range.
+	Type geotiff.SampleType
+	// HasNoData and NoData set the output nodata. By default it is the
+	// first input's nodata, else [DefaultNoData] of the output type.
+	HasNoData bool
+	NoData    float64
+
+	// Workers is the number of goroutines that read and reduce tiles, and
+	// the default of Output.Workers; default GOMAXPROCS.
+	Workers int
+	// Output holds the creation options of the output: compression,
+	// level, predictor, tile size, planar configuration, byte order,
+	// BigTIFF mode and Overwrite. Run sets the size, bands, type, nodata,
+	// georeferencing and metadata. When the tile size is 0 it is the
+	// inputs' tile size if they all share one (a multiple of 16), else
+	// 256×256.
+	Output geotiff.WriterOptions
+
+	// IgnoreCRS skips the comparison of the inputs' CRSs (sizes and
+	// geotransforms are still compared).
+	IgnoreCRS bool
+	// CacheBytes bounds the decoded input blocks kept for later output
+	// tiles when input and output tiles differ; default DefaultCacheBytes.
+	CacheBytes int64
+
+	// Progress, if set, is called after each output tile with the number
+	// of tiles done and the total, one call at a time.
+	Progress func(done, total int)
+}
+
+// validate checks cfg against the number of inputs and fills defaults
+// into a copy.
+func (cfg Config) validate(inputs int) (Config, error) {
+	if inputs < 1 {
+		return cfg, fmt.Errorf("compute: no inputs: give at least one raster")
+	}
+	if int(cfg.Op) >= len(opNames) {
+		return cfg, fmt.Errorf("compute: invalid op %v", cfg.Op)
+	}
+	if cfg.Weights != nil {
+		if cfg.Op != Mean {
+			return cfg, fmt.Errorf("compute: weights apply to mean only, not %v", cfg.Op)
+		}
+		if len(cfg.Weights) != inputs {
+			return cfg, fmt.Errorf("compute: got %d weights for %d inputs: give one weight per input", len(cfg.Weights), inputs)
+		}
+		for i, w := range cfg.Weights {
+			if !(w >= 0) || math.IsInf(w, 0) {
+				return cfg, fmt.Errorf("compute: weight %d is %v: want a finite value >= 0", i+1, w)
+			}
+		}
+	}
+	if cfg.MinValid < 0 || cfg.MinValid > inputs {
+		return cfg, fmt.Errorf("compute: minimum valid count %d out of range [0, %d]", cfg.MinValid, inputs)
+	}
+	if cfg.Type == geotiff.Invalid {
+		cfg.Type = geotiff.Float32
+	}
+	if cfg.Type.Size() == 0 {
+		return cfg, fmt.Errorf("compute: invalid output type %v", cfg.Type)
+	}
+	if cfg.Workers < 0 {
+		return cfg, fmt.Errorf("compute: invalid worker count %d: want 0 (GOMAXPROCS) or more", cfg.Workers)
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.Output.Workers == 0 {
+		cfg.Output.Workers = cfg.Workers
+	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
+	return cfg, nil
+}

@@ -1,0 +1,157 @@
+package compute
+
+import (
+	"image"
+
+	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/tiling"
+)
+
+// A source is one opened input with what the pipeline derives from it.
+type source struct {
+	idx   int
+	name  string
+	r     *geotiff.Reader
+	im    *geotiff.Image
+	grid  tiling.Grid // the input's block grid (tiles, or full-width strips)
+	size  int         // bytes per sample
+	dec   decoder
+	sep   bool // PlanarSeparate: one block plane per band
+	plane int  // blocks of one plane
+	// direct is set when the input's tiles are the output's tiles and the
+	// input is PlanarContig: output tile i is read with ReadTile(i).
+	direct bool
+	// uses[p] is the number of output planes that need input plane p.
+	uses []int
+}
+
+// planeOf returns the block plane that holds band b.
+func (s *source) planeOf(b int) int {
+	if s.sep {
+		return b
+	}
+	return 0
+}
+
+// refs returns how many output tile requests need input block i: the
+// output tiles its pixels overlap, times the output planes that need its
+// plane.
+func (s *source) refs(out tiling.Grid, i int) int {
+	plane := i / s.plane
+	c := out.Cover(s.grid.Rect(i % s.plane))
+	return c.Dx() * c.Dy() * s.uses[plane]
+}
+
+// A view locates one band of an output tile's window in a buffer: the
+// sample of pixel p is at sample index first+p*stride of data.
+type view struct {
+	data          []byte
+	first, stride int
+}
+
+// load reads the window of output tile t (bounds, of which rect lies in
+// the image) for the given bands of s into views[j], one per band, using
+// the worker's buffers win.
+func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []int, views []view, win *[][]byte) error {
+	if s.direct {
+		return s.loadDirect(t, bands, views, win)
+	}
+	n := bounds.Dx() * bounds.Dy() * len(bands) * s.size
+	if len(*win) == 0 {
+		*win = append(*win, nil)
+	}
+	buf := grow((*win)[0], n)
+	(*win)[0] = buf
+	dst := tiling.Buffer{Data: buf, Rect: bounds, Stride: len(bands), Size: s.size}
+	for j := range bands {
+		views[j] = view{data: buf, first: j, stride: len(bands)}
+	}
+	cover := s.grid.Cover(rect)
+	for plane := range s.uses {
+		if !needsPlane(s, bands, plane) {
+			continue
+		}
+		for row := cover.Min.Y; row < cover.Max.Y; row++ {
+			for col := cover.Min.X; col < cover.Max.X; col++ {
+				if err := s.copyBlock(p, s.im.TileIndex(col, row, plane), plane, dst, rect, bands); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func needsPlane(s *source, bands []int, plane int) bool {
+	for _, b := range bands {
+		if s.planeOf(b) == plane {
+			return true
+		}
+	}
+	return false
+}
+
+// copyBlock copies the part of block i (of plane plane) that lies in rect
+// into dst, for every band of that plane.
+func (s *source) copyBlock(p *pipeline, i, plane int, dst tiling.Buffer, rect image.Rectangle, bands []int) error {
+	key := blockKey{s.idx, i}
+	b, err := p.cache.get(key, func() int { return s.refs(p.grid, i) }, func(buf []byte) ([]byte, error) {
+		return s.r.ReadTile(s.im, i, buf)
+	})
+	if err != nil {
+		p.cache.put(b)
+		return err
+	}
+	src := tiling.Buffer{Data: b.data, Rect: s.grid.Bounds(i % s.plane), Stride: s.im.TileBands(), Size: s.size}
+	if !s.sep && len(bands) == s.im.Bands && identity(bands) {
+		tiling.Copy(dst, src, rect)
+	} else {
+		for j, band := range bands {
+			if s.planeOf(band) == plane {
+				tiling.CopySample(dst, j, src, band-plane*boolInt(s.sep), rect)
+			}
+		}
+	}
+	p.cache.put(b)
+	return nil
+}
+
+// loadDirect reads output tile t as input tile t (plane 0).
+func (s *source) loadDirect(t int, bands []int, views []view, win *[][]byte) error {
+	if len(*win) == 0 {
+		*win = append(*win, nil)
+	}
+	data, err := s.r.ReadTile(s.im, t, (*win)[0])
+	(*win)[0] = data
+	if err != nil {
+		return err
+	}
+	for j, b := range bands {
+		views[j] = view{data: data, first: b, stride: s.im.Bands}
+	}
+	return nil
+}
+
+func identity(bands []int) bool {
+	for i, b := range bands {
+		if b != i {
+			return false
+		}
+	}
+	return true
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// grow returns b resized to n bytes, reusing its storage when it can.
+func grow(b []byte, n int) []byte {
+	if cap(b) >= n {
+		return b[:n]
+	}
+	return make([]byte, n)
+}

@@ -1,0 +1,234 @@
+package geotiff
+
+// File layout written by Writer (TIFF 6.0 section 2, BigTIFF):
+//
+//	offset 0        header, 16 bytes reserved, patched by Close:
+//	                classic: "II" or "MM", 42, uint32 offset of the IFD, 8 unused zero bytes;
+//	                BigTIFF: "II" or "MM", 43, 8, 0, uint64 offset of the IFD
+//	offset 16       compressed tiles, in tile index order, back to back
+//	                (PlanarSeparate: every tile of band 0, then band 1, ...)
+//	after the data  the only IFD, at an even offset: entry count, entries in
+//	                ascending tag order, next-IFD offset 0 (classic: 2+12n+4
+//	                bytes, BigTIFF: 8+20n+8)
+//	after the IFD   the values too large for their entry, in tag order, each
+//	                at an even offset: TileOffsets and TileByteCounts (LONG,
+//	                or LONG8 in a BigTIFF), BitsPerSample, SampleFormat, geo
+//	                tags, GDAL_METADATA, ...
+//
+// Nothing depends on timing or on the number of workers, so the same
+// tiles and options always give the same bytes.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// headerSize is the space reserved at the start of the file for the
+// header, large enough for a BigTIFF one.
+const headerSize = 16
+
+// A Writer writes one tiled GeoTIFF image. Tiles are handed to
+// [Writer.WriteTile] from any goroutine in any order; a pool of workers
+// applies the predictor and compresses them, and one goroutine appends
+// them to the file in index order. [Writer.Close] then writes the IFD after
+// the data and the header at offset 0.
+//
+// At most a window of 4 tiles per worker is held in memory between
+// WriteTile and the file, whatever the raster size: WriteTile blocks while
+// its tile is that far ahead of the next tile to append, so a goroutine
+// that writes tiles must not wait for an earlier tile that it has not
+// written itself. Memory is about (window + Workers) × 2 tile sizes.
+//
+// Every Writer must be finished with Close or [Writer.Abort], which stop
+// its goroutines.
+type Writer struct {
+	cfg *writerConfig
+	w   io.WriterAt
+
+	// Set by Create.
+	file       *os.File
+	tmp, final string
+
+	bufs     sync.Pool // of *[]byte tile buffers
+	jobs     chan tileJob
+	ready    chan struct{} // a worker delivered a tile; capacity 1
+	quit     chan struct{} // closed on the first error or Abort
+	appended chan struct{} // closed when every tile is in the file
+	wg       sync.WaitGroup
+
+	mu         sync.Mutex
+	err        error // first error; set once, with quit closed
+	closed     bool  // Close or Abort was called
+	jobsClosed bool
+	slots      []tileSlot // tiles in [next, next+window), by index % window
+	claimed    []uint64   // bitset of tiles handed to WriteTile
+	submitted  int        // tiles given to the workers
+
+	// Owned by the appender until appended is closed.
+	end     int64 // file offset after the last tile written
+	offsets []uint64
+	counts  []uint64
+
+	abortOnce sync.Once
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Create creates a GeoTIFF named name. It writes to a temporary file in the
+// same directory, which [Writer.Close] syncs and renames to name only when
+// the whole file is written; [Writer.Abort] or a failed Close removes it.
+// An existing file named name is an error unless opts.Overwrite is set.
+func Create(name string, opts WriterOptions) (*Writer, error) {
+	cfg, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	f, err := createTemp(name, cfg.Overwrite)
+	if err != nil {
+		return nil, err
+	}
+	w, err := newWriter(f, cfg)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	w.file, w.tmp, w.final = f, f.Name(), name
+	return w, nil
+}
+
+// NewWriter returns a Writer that writes a GeoTIFF to w, from offset 0.
+// Close does not close w. After an error or Abort, w holds a partial file.
+func NewWriter(w io.WriterAt, opts WriterOptions) (*Writer, error) {
+	cfg, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	return newWriter(w, cfg)
+}
+
+func newWriter(w io.WriterAt, cfg *writerConfig) (*Writer, error) {
+	enc, err := newEncodeFunc(cfg)
+	if err != nil {
+		return nil, err
+	}
+	wr := &Writer{
+		cfg:      cfg,
+		w:        w,
+		jobs:     make(chan tileJob, cfg.window),
+		ready:    make(chan struct{}, 1),
+		quit:     make(chan struct{}),
+		appended: make(chan struct{}),
+		slots:    make([]tileSlot, cfg.window),
+		claimed:  make([]uint64, (cfg.numTiles+63)/64),
+		end:      cfg.dataStart,
+		offsets:  make([]uint64, cfg.numTiles),
+		counts:   make([]uint64, cfg.numTiles),
+	}
+	for i := range wr.slots {
+		wr.slots[i].turn = i
+	}
+	wr.start(enc)
+	return wr, nil
+}
+
+// NumTiles returns the number of tiles of the image: tiles across × tiles
+// down, times Bands for PlanarSeparate.
+func (w *Writer) NumTiles() int { return w.cfg.numTiles }
+
+// TileBytes returns the size in bytes of the samples of one tile as
+// [Writer.WriteTile] takes them.
+func (w *Writer) TileBytes() int { return w.cfg.tileBytes }
+
+// WriteTile hands tile i to the writer: TileWidth×TileHeight pixels of
+// Bands samples (1 for PlanarSeparate) of the options' Type, row-major,
+// little-endian, [Writer.TileBytes] bytes in all. Tiles are numbered
+// row-major from the top-left one; for PlanarSeparate, band b's tiles come
+// after those of bands 0 to b-1. Edge tiles are full size; what lies
+// outside the image is written as given.
+//
+// WriteTile is safe for concurrent use and tiles may come in any order.
+// It copies samples before it returns. It blocks while tile i is too far
+// ahead of the next tile to be appended, until ctx is done. An error of
+// an earlier tile, from a worker or the file, is returned by the calls
+// after it and by Close.
+func (w *Writer) WriteTile(ctx context.Context, i int, samples []byte) error {
+	if i < 0 || i >= w.cfg.numTiles {
+		return fmt.Errorf("geotiff: write tile %d: index out of range [0, %d)", i, w.cfg.numTiles)
+	}
+	if len(samples) != w.cfg.tileBytes {
+		return fmt.Errorf("geotiff: write tile %d: got %d bytes of samples, want %d", i, len(samples), w.cfg.tileBytes)
+	}
+	if err := w.waitTurn(ctx, i); err != nil {
+		return err
+	}
+	buf := w.getBuf(w.cfg.tileBytes)
+	copy(*buf, samples)
+	return w.submit(i, buf)
+}
+
+// Close waits until every tile is in the file, then writes the IFD and the
+// header; for [Create] it syncs the file, closes it and renames it into
+// place. It is an error if a tile was never written. After an error the
+// output is removed (Create) or left partial (NewWriter). Calls after the
+// first return its result.
+func (w *Writer) Close() error {
+	w.closeOnce.Do(func() { w.closeErr = w.close() })
+	return w.closeErr
+}
+
+func (w *Writer) close() error {
+	w.mu.Lock()
+	w.closed = true
+	missing := -1
+	if w.submitted < w.cfg.numTiles {
+		missing = w.firstUnclaimed()
+	}
+	w.mu.Unlock()
+	if missing >= 0 {
+		w.fail(fmt.Errorf("geotiff: close: tile %d of %d was never written", missing, w.cfg.numTiles))
+	} else if w.submitted < w.cfg.numTiles {
+		w.fail(errors.New("geotiff: close: called while WriteTile was still running"))
+	}
+	select {
+	case <-w.appended:
+	case <-w.quit:
+	}
+	w.stop()
+	if err := w.firstErr(); err != nil {
+		w.discard()
+		return err
+	}
+	if err := w.finish(); err != nil {
+		w.discard()
+		return err
+	}
+	return nil
+}
+
+// Abort stops the writer without finishing the file: its goroutines exit
+// and, for [Create], the temporary file is removed. Abort after Close, or
+// a second Abort, does nothing and returns nil. The error is that of
+// removing the temporary file.
+func (w *Writer) Abort() error {
+	var err error
+	w.closeOnce.Do(func() {
+		w.fail(errAborted)
+		w.mu.Lock()
+		w.closed = true
+		w.mu.Unlock()
+		w.stop()
+		err = w.discard()
+		w.closeErr = errAborted
+	})
+	return err
+}
+
+var (
+	errAborted = errors.New("geotiff: writer aborted")
+	errClosed  = errors.New("geotiff: WriteTile after Close")
+)

@@ -1,0 +1,266 @@
+package geotiff
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// errNeedBigTIFF reports that a directory does not fit a classic TIFF.
+var errNeedBigTIFF = errors.New("geotiff: file needs BigTIFF")
+
+// finish writes the IFD after the tile data and the header, then commits
+// the file of Create.
+func (w *Writer) finish() error {
+	if err := w.writeDirectory(); err != nil {
+		return err
+	}
+	if w.file != nil {
+		return w.commit()
+	}
+	return nil
+}
+
+// writeDirectory writes the IFD and its values after the data and the
+// header at offset 0, as a classic TIFF when the mode allows and every
+// offset fits in 32 bits, as a BigTIFF otherwise.
+func (w *Writer) writeDirectory() error {
+	c := w.cfg
+	fields := w.imageFields()
+	at := w.end + w.end%2
+	big := c.BigTIFF == BigTIFFYes
+	var ifd []byte
+	var err error
+	if !big {
+		ifd, err = encodeIFD(append(fields, w.tileFields(false)...), at, false, c.ByteOrder)
+		if errors.Is(err, errNeedBigTIFF) && c.BigTIFF == BigTIFFAuto {
+			big = true
+		} else if err != nil {
+			return fmt.Errorf("geotiff: close: %d bytes of tiles and an IFD at offset %d: %w (BigTIFF mode %v)", w.end-c.dataStart, at, err, c.BigTIFF)
+		}
+	}
+	if big {
+		ifd, err = encodeIFD(append(fields, w.tileFields(true)...), at, true, c.ByteOrder)
+		if err != nil {
+			return fmt.Errorf("geotiff: close: %w", err)
+		}
+	}
+	if _, err := w.w.WriteAt(ifd, at); err != nil {
+		return fmt.Errorf("geotiff: close: write IFD: %w", err)
+	}
+	if _, err := w.w.WriteAt(header(c.ByteOrder, c.bigEndian, big, at), 0); err != nil {
+		return fmt.Errorf("geotiff: close: write header: %w", err)
+	}
+	return nil
+}
+
+// header returns the 16 bytes at the start of the file.
+func header(order binary.ByteOrder, bigEndian, big bool, ifd int64) []byte {
+	h := make([]byte, headerSize)
+	copy(h, "II")
+	if bigEndian {
+		copy(h, "MM")
+	}
+	if big {
+		order.PutUint16(h[2:], 43)
+		order.PutUint16(h[4:], 8)
+		order.PutUint64(h[8:], uint64(ifd))
+	} else {
+		order.PutUint16(h[2:], 42)
+		order.PutUint32(h[4:], uint32(ifd))
+	}
+	return h
+}
+
+// tileFields returns TileOffsets and TileByteCounts: LONG in a classic
+// TIFF (a value beyond 32 bits is left as LONG8, which encodeIFD rejects),
+// LONG8 in a BigTIFF.
+func (w *Writer) tileFields(big bool) []Field {
+	return []Field{uintsField(TagTileOffsets, w.offsets, big), uintsField(TagTileByteCounts, w.counts, big)}
+}
+
+func uintsField(t Tag, v []uint64, big bool) Field {
+	if !big && slices.Max(v) <= math.MaxUint32 {
+		d := make([]byte, 4*len(v))
+		for i, x := range v {
+			binary.LittleEndian.PutUint32(d[4*i:], uint32(x))
+		}
+		return Field{Tag: t, Type: Long, Count: uint64(len(v)), Data: d}
+	}
+	d := make([]byte, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(d[8*i:], x)
+	}
+	return Field{Tag: t, Type: Long8, Count: uint64(len(v)), Data: d}
+}
+
+// imageFields returns every field of the IFD but the tile offsets and byte
+// counts, in no particular order.
+func (w *Writer) imageFields() []Field {
+	c := w.cfg
+	format, bits := c.Type.sampleFormat()
+	bands := c.Bands
+	fs := []Field{
+		shortOrLong(TagImageWidth, c.Width),
+		shortOrLong(TagImageLength, c.Height),
+		NewShortField(TagBitsPerSample, repeat(uint16(bits), bands)...),
+		NewShortField(TagCompression, uint16(c.Compression)),
+		NewShortField(TagPhotometricInterpretation, 1), // MinIsBlack
+		NewShortField(TagSamplesPerPixel, uint16(bands)),
+		NewShortField(TagPlanarConfiguration, uint16(c.Planar)),
+		shortOrLong(TagTileWidth, c.TileWidth),
+		shortOrLong(TagTileLength, c.TileHeight),
+		NewShortField(TagSampleFormat, repeat(uint16(format), bands)...),
+	}
+	if c.Predictor != PredictorNone {
+		fs = append(fs, NewShortField(TagPredictor, uint16(c.Predictor)))
+	}
+	if bands > 1 {
+		// As GDAL: bands past the first are unspecified extra samples.
+		fs = append(fs, NewShortField(TagExtraSamples, repeat(0, bands-1)...))
+	}
+	if c.HasNoData {
+		fs = append(fs, NewASCIIField(TagGDALNoData, FormatNoData(c.NoData)))
+	}
+	if c.Metadata != "" {
+		fs = append(fs, NewASCIIField(TagGDALMetadata, c.Metadata))
+	}
+	fs = append(fs, c.geo...)
+	return append(fs, c.extra...)
+}
+
+// isBigEndian reports whether order stores the most significant byte
+// first.
+func isBigEndian(order binary.ByteOrder) bool {
+	var b [2]byte
+	order.PutUint16(b[:], 1)
+	return b[0] == 0
+}
+
+func shortOrLong(t Tag, v int) Field {
+	if v <= math.MaxUint16 {
+		return NewShortField(t, uint16(v))
+	}
+	return NewLongField(t, uint32(v))
+}
+
+func repeat(v uint16, n int) []uint16 {
+	s := make([]uint16, n)
+	for i := range s {
+		s[i] = v
+	}
+	return s
+}
+
+// encodeIFD returns an IFD of fields for file offset at, followed by the
+// values that do not fit in their entries. It returns errNeedBigTIFF if a
+// classic TIFF cannot hold it.
+func encodeIFD(fields []Field, at int64, big bool, order binary.ByteOrder) ([]byte, error) {
+	fields = slices.Clone(fields)
+	slices.SortStableFunc(fields, func(a, b Field) int { return int(a.Tag) - int(b.Tag) })
+	entry, inline := 12, 4
+	if big {
+		entry, inline = 20, 8
+	}
+	n := len(fields)
+	head := 2 + n*entry + 4
+	if big {
+		head = 8 + n*entry + 8
+	}
+	buf := make([]byte, head, head+valueBytes(fields, inline))
+	p := 2
+	if big {
+		order.PutUint64(buf, uint64(n))
+		p = 8
+	} else {
+		order.PutUint16(buf, uint16(n))
+	}
+	for _, f := range fields {
+		if !big {
+			var ok bool
+			if f, ok = classicField(f); !ok {
+				return nil, errNeedBigTIFF
+			}
+		}
+		e := buf[p : p+entry]
+		p += entry
+		order.PutUint16(e, uint16(f.Tag))
+		order.PutUint16(e[2:], uint16(f.Type))
+		val := e[8:]
+		if big {
+			order.PutUint64(e[4:], f.Count)
+			val = e[12:]
+		} else {
+			order.PutUint32(e[4:], uint32(f.Count))
+		}
+		if len(f.Data) <= inline {
+			putValues(val, f, order)
+			continue
+		}
+		buf = append(buf, make([]byte, len(buf)%2)...)
+		off := at + int64(len(buf))
+		if !big && off > maxClassicOffset {
+			return nil, errNeedBigTIFF
+		}
+		if big {
+			order.PutUint64(val, uint64(off))
+		} else {
+			order.PutUint32(val, uint32(off))
+		}
+		buf = append(buf, f.Data...)
+		putValues(buf[len(buf)-len(f.Data):], f, order)
+	}
+	if !big && at > maxClassicOffset {
+		return nil, errNeedBigTIFF
+	}
+	return buf, nil
+}
+
+// valueBytes returns an upper bound of the bytes of out-of-line values.
+func valueBytes(fields []Field, inline int) int {
+	n := 0
+	for _, f := range fields {
+		if len(f.Data) > inline {
+			n += len(f.Data) + 1
+		}
+	}
+	return n
+}
+
+// putValues copies the little-endian values of f to dst in byte order
+// order.
+func putValues(dst []byte, f Field, order binary.ByteOrder) {
+	copy(dst, f.Data)
+	if isBigEndian(order) {
+		swapToBigEndian(dst[:len(f.Data)], f.Type.elemSize())
+	}
+}
+
+// classicField returns f with LONG8 or SLONG8 values narrowed to LONG or
+// SLONG, which classic TIFF requires, and false if a value or the count
+// does not fit.
+func classicField(f Field) (Field, bool) {
+	if f.Count > math.MaxUint32 {
+		return f, false
+	}
+	switch f.Type {
+	case Long8, SLong8:
+	default:
+		return f, f.Type != IFD8
+	}
+	d := make([]byte, 4*f.Count)
+	for i := range f.Count {
+		v := binary.LittleEndian.Uint64(f.Data[8*i:])
+		if f.Type == Long8 && v > math.MaxUint32 || f.Type == SLong8 && int64(v) != int64(int32(v)) {
+			return f, false
+		}
+		binary.LittleEndian.PutUint32(d[4*i:], uint32(v))
+	}
+	t := Long
+	if f.Type == SLong8 {
+		t = SLong
+	}
+	return Field{Tag: f.Tag, Type: t, Count: f.Count, Data: d}, true
+}
