@@ -2,6 +2,7 @@ package compute
 
 import (
 	"container/list"
+	"image"
 	"sync"
 )
 
@@ -14,16 +15,19 @@ type block struct {
 	key   blockKey
 	data  []byte
 	err   error
-	ready chan struct{} // closed once data or err is set
-	refs  int           // requests still expected in this run
-	pins  int           // workers using data now
-	elem  *list.Element // place in the LRU list while unpinned
+	ready chan struct{}   // closed once data or err is set
+	refs  int             // requests still expected in this run
+	cover image.Rectangle // the output tiles it serves, in tile coordinates
+	pins  int             // workers using data now
+	elem  *list.Element   // place in the LRU list while unpinned
 }
 
 // A blockCache decodes each input block once for all the output tiles it
 // serves. A block is freed after its last expected request (its reference
-// count is the number of output tile requests that need it); unpinned
-// blocks beyond the byte budget are evicted least recently used first and
+// count is the number of output tile requests that need it). When the
+// unpinned blocks outgrow the byte budget, the one whose next use is
+// farthest away is evicted (Belady's choice, which beats least recently
+// used on the cyclic reuse of strips along a row of output tiles) and
 // decoded again if asked for later. Concurrent requests for a block being
 // decoded wait for that one decode.
 type blockCache struct {
@@ -35,16 +39,21 @@ type blockCache struct {
 	budget  int64              // bytes of unpinned blocks kept at most
 	decodes int64              // blocks decoded, for tests
 	pools   map[int]*sync.Pool // recycled buffers by source
+	// nextUse returns how far ahead, in output tiles, the next use of the
+	// tiles in cover lies.
+	nextUse func(cover image.Rectangle) int
 }
 
-func newBlockCache(budget int64) *blockCache {
-	return &blockCache{m: map[blockKey]*block{}, left: map[blockKey]int{}, budget: budget, pools: map[int]*sync.Pool{}}
+func newBlockCache(budget int64, nextUse func(image.Rectangle) int) *blockCache {
+	return &blockCache{m: map[blockKey]*block{}, left: map[blockKey]int{}, budget: budget,
+		pools: map[int]*sync.Pool{}, nextUse: nextUse}
 }
 
 // get returns block key, decoding it with read (which appends to the buffer
-// it is given) unless it is cached or being decoded; refs computes its
-// reference count on first use. The caller must call put when done with it.
-func (c *blockCache) get(key blockKey, refs func() int, read func([]byte) ([]byte, error)) (*block, error) {
+// it is given) unless it is cached or being decoded; info returns its
+// reference count and the output tiles it serves, on first use. The caller
+// must call put when done with it.
+func (c *blockCache) get(key blockKey, info func() (int, image.Rectangle), read func([]byte) ([]byte, error)) (*block, error) {
 	c.mu.Lock()
 	if b := c.m[key]; b != nil {
 		b.pins++
@@ -57,11 +66,10 @@ func (c *blockCache) get(key blockKey, refs func() int, read func([]byte) ([]byt
 		return b, b.err
 	}
 	b := &block{key: key, ready: make(chan struct{}), pins: 1}
+	b.refs, b.cover = info()
 	if n, ok := c.left[key]; ok {
 		b.refs = n
 		delete(c.left, key)
-	} else {
-		b.refs = refs()
 	}
 	c.m[key] = b
 	pool := c.pool(key.src)
@@ -107,11 +115,32 @@ func (c *blockCache) put(b *block) {
 	}
 	b.elem = c.lru.PushFront(b)
 	for c.bytes > c.budget && c.lru.Len() > 0 {
-		old := c.lru.Remove(c.lru.Back()).(*block)
+		old := c.victim()
+		c.lru.Remove(old.elem)
 		old.elem = nil
 		c.left[old.key] = old.refs
 		c.free(old)
 	}
+}
+
+// victim returns the unpinned block used farthest in the future; c.mu is
+// held and the list is not empty. Blocks next needed by the same output
+// tile are read in key order (input by input, block by block), so among
+// those the one with the largest key is needed last.
+func (c *blockCache) victim() *block {
+	if c.nextUse == nil {
+		return c.lru.Back().Value.(*block)
+	}
+	var best *block
+	far := -1
+	for e := c.lru.Back(); e != nil; e = e.Prev() {
+		b := e.Value.(*block)
+		d := c.nextUse(b.cover)
+		if d > far || d == far && (b.key.src > best.key.src || b.key.src == best.key.src && b.key.block > best.key.block) {
+			best, far = b, d
+		}
+	}
+	return best
 }
 
 // free drops b from the cache and recycles its buffer; c.mu is held.

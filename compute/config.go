@@ -47,8 +47,8 @@ type Config struct {
 	// level, predictor, tile size, planar configuration, byte order,
 	// BigTIFF mode and Overwrite. Run sets the size, bands, type, nodata,
 	// georeferencing and metadata. When the tile size is 0 it is the
-	// inputs' tile size if they all share one (a multiple of 16), else
-	// 256×256.
+	// inputs' tile size if they all share one (multiples of 16 from 128 to
+	// 1024), else 256×256.
 	Output geotiff.WriterOptions
 
 	// IgnoreCRS skips the comparison of the inputs' CRSs (sizes and

@@ -37,9 +37,9 @@ func newDecoder(t geotiff.SampleType, hasNoData bool, noData float64) decoder {
 		}
 		d.nd, d.hnd = noData, true
 		if t == geotiff.Int64 {
-			d.ndi = uint64(int64(noData))
+			d.ndi = uint64(toInt64(noData))
 		} else if t == geotiff.Uint64 {
-			d.ndi = uint64(noData)
+			d.ndi = toUint64(noData)
 		}
 	}
 	return d

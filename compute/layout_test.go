@@ -35,7 +35,7 @@ func layoutStack(t *testing.T, dir string, w, h int) (same, mixed []string) {
 
 func TestRunMixedLayouts(t *testing.T) {
 	dir := t.TempDir()
-	same, mixed := layoutStack(t, dir, 700, 530)
+	same, mixed := layoutStack(t, dir, 300, 200)
 	for _, op := range Ops() {
 		t.Run(op.String(), func(t *testing.T) {
 			cfg := Config{Op: op, Workers: 3, HasNoData: true, NoData: -9999}
@@ -56,7 +56,7 @@ func TestRunMixedLayouts(t *testing.T) {
 
 func TestRunDeterministic(t *testing.T) {
 	dir := t.TempDir()
-	_, mixed := layoutStack(t, dir, 600, 420)
+	_, mixed := layoutStack(t, dir, 300, 200)
 	var first []byte
 	for _, workers := range []int{1, 2, 4} {
 		for _, planar := range []int{geotiff.PlanarContig, geotiff.PlanarSeparate} {
@@ -97,14 +97,15 @@ func (c *countingWriter) WriteTile(ctx context.Context, i int, samples []byte) e
 
 func TestCacheDecodesOnce(t *testing.T) {
 	dir := t.TempDir()
-	_, mixed := layoutStack(t, dir, 700, 530)
+	_, mixed := layoutStack(t, dir, 300, 200)
 	for _, tt := range []struct {
-		name   string
-		budget int64
-		once   bool
-	}{{"default budget", 0, true}, {"tiny budget", 1, false}} {
+		name    string
+		budget  int64
+		workers int
+		once    bool
+	}{{"default budget", 0, 3, true}, {"tiny budget", 1, 1, false}} {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, _ := Config{Workers: 3, CacheBytes: tt.budget}.validate(len(mixed))
+			cfg, _ := Config{Workers: tt.workers, CacheBytes: tt.budget}.validate(len(mixed))
 			var readers []*geotiff.Reader
 			for _, m := range mixed {
 				r, err := geotiff.Open(m)
@@ -223,4 +224,45 @@ func TestRunCorruptInput(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("output exists after error")
 	}
+}
+
+// TestCacheOverBudget reads an input of full-width blocks (like strips),
+// each serving a row of 4 output tiles, through a cache with half the
+// budget a row of blocks needs: decoding stays far below one decode per
+// block and output tile (what least recently used eviction would do), and
+// the result is still right.
+func TestCacheOverBudget(t *testing.T) {
+	dir := t.TempDir()
+	r := randomRaster(5, 1024, 512, 1, 0, 1000, 0.1, math.NaN())
+	in := writeRaster(t, dir, "strips.tif", r, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 1024, TileHeight: 16})
+	rd, err := geotiff.Open(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	block := int64(rd.Image().TileBytes())
+	cfg, _ := Config{Workers: 1, CacheBytes: 8 * block, Output: geotiff.WriterOptions{TileWidth: 256, TileHeight: 256}}.validate(1)
+	p, err := newPipeline(cfg, []string{in}, []*geotiff.Reader{rd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := &countingWriter{seen: make([]bool, p.grid.Len())}
+	if err := p.run(context.Background(), cw); err != nil {
+		t.Fatal(err)
+	}
+	decodes, held := p.cache.stats()
+	blocks := int64(rd.Image().NumTiles()) // 32, each needed by 4 output tiles
+	t.Logf("%d blocks decoded %d times with room for 8 of the 16 a row of output tiles needs", blocks, decodes)
+	if decodes > 5*blocks/2 || decodes < blocks {
+		t.Errorf("decoded %d blocks, want between %d and %d (LRU would decode %d)", decodes, blocks, 5*blocks/2, 4*blocks)
+	}
+	if held != 0 {
+		t.Errorf("cache holds %d bytes after the run", held)
+	}
+	out := filepath.Join(dir, "out.tif")
+	if err := Run(context.Background(), Config{Workers: 2, CacheBytes: 8 * block}, []string{in}, out); err != nil {
+		t.Fatal(err)
+	}
+	_, got := readRaster(t, out)
+	compareRaster(t, got, expected(t, Config{}, []string{in}), 0)
 }

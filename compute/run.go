@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"fmt"
+	"image"
 
 	"github.com/gomean/gomean/geotiff"
 	"github.com/gomean/gomean/tiling"
@@ -27,7 +28,7 @@ func Run(ctx context.Context, cfg Config, inputs []string, output string) error 
 	for _, name := range inputs {
 		r, err := geotiff.Open(name)
 		if err != nil {
-			return fmt.Errorf("open input: %w", err)
+			return &InputError{Path: name, Err: err}
 		}
 		readers = append(readers, r)
 	}
@@ -94,8 +95,35 @@ func newPipeline(cfg Config, names []string, readers []*geotiff.Reader) (*pipeli
 	for i := range readers {
 		p.srcs = append(p.srcs, p.newSource(i, names[i], readers[i], ims[i]))
 	}
-	p.cache = newBlockCache(cfg.CacheBytes)
+	p.cache = newBlockCache(cfg.CacheBytes, p.nextUse)
 	return p, nil
+}
+
+// nextUse returns how many output tiles lie between the first tile not yet
+// taken by a worker and the next tile of cover (tile coordinates) in
+// processing order, or a large number when no tile of cover is left in
+// the current plane.
+func (p *pipeline) nextUse(cover image.Rectangle) int {
+	n := p.grid.Len()
+	f := int(p.next.Load()) % n
+	a := p.grid.Across()
+	col, row := f%a, f/a
+	var next int
+	switch {
+	case row < cover.Min.Y:
+		next = p.grid.Index(cover.Min.X, cover.Min.Y)
+	case row >= cover.Max.Y:
+		return 2 * n
+	case col < cover.Min.X:
+		next = p.grid.Index(cover.Min.X, row)
+	case col < cover.Max.X:
+		next = f
+	case row+1 < cover.Max.Y:
+		next = p.grid.Index(cover.Min.X, row+1)
+	default:
+		return 2 * n
+	}
+	return next - f
 }
 
 // selectBands validates the requested bands against every input, or
@@ -124,14 +152,16 @@ func selectBands(req []int, names []string, ims []*geotiff.Image) ([]int, error)
 }
 
 // outputTileSize returns the requested tile size, or the inputs' common
-// tile size when they are all tiled alike with a multiple of 16, or 256.
+// tile size when they are all tiled alike with multiples of 16 from 128 to
+// 1024 (so a stack of 512×512 COGs is read tile for tile, with no cache),
+// or 256×256.
 func outputTileSize(o geotiff.WriterOptions, ims []*geotiff.Image) (int, int) {
 	w, h := o.TileWidth, o.TileHeight
 	if w != 0 && h != 0 {
 		return w, h
 	}
 	cw, ch := ims[0].TileWidth, ims[0].TileHeight
-	common := cw%16 == 0 && ch%16 == 0 && cw > 0 && ch > 0 && cw <= 4096 && ch <= 4096
+	common := cw%16 == 0 && ch%16 == 0 && cw >= 128 && ch >= 128 && cw <= 1024 && ch <= 1024
 	for _, im := range ims {
 		common = common && im.Tiled && im.TileWidth == cw && im.TileHeight == ch
 	}

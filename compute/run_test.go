@@ -101,7 +101,7 @@ func stack(t *testing.T, dir string, n, w, h, bands int) []string {
 	var paths []string
 	for k := 0; k < n; k++ {
 		r := randomRaster(uint64(k+1), w, h, bands, -500, 3000, 0.15, math.NaN())
-		o := geotiff.WriterOptions{Type: geotiff.Float32}
+		o := geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 64, TileHeight: 64}
 		if k%2 == 1 {
 			o.HasNoData, o.NoData = true, -9999
 			for i := range r.vals {
@@ -122,15 +122,17 @@ func stack(t *testing.T, dir string, n, w, h, bands int) []string {
 
 func TestRunOps(t *testing.T) {
 	dir := t.TempDir()
-	inputs := stack(t, dir, 4, 300, 200, 1)
+	inputs := stack(t, dir, 4, 150, 100, 1)
 	for _, op := range Ops() {
 		for _, pol := range []struct {
 			name string
 			cfg  Config
 		}{
-			{"skip", Config{}},
+			// 64×64 output tiles are the inputs' tiles (read directly);
+			// the default 256×256 go through the block cache.
+			{"skip", Config{Output: geotiff.WriterOptions{TileWidth: 64, TileHeight: 64}}},
 			{"propagate", Config{PropagateNoData: true}},
-			{"min3", Config{MinValid: 3}},
+			{"min3", Config{MinValid: 3, Output: geotiff.WriterOptions{TileWidth: 64, TileHeight: 64}}},
 		} {
 			t.Run(op.String()+"/"+pol.name, func(t *testing.T) {
 				cfg := pol.cfg
@@ -233,4 +235,24 @@ func TestRunErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestRunManyInputs reduces 100 inputs, each with its own holes.
+func TestRunManyInputs(t *testing.T) {
+	dir := t.TempDir()
+	var inputs []string
+	for k := 0; k < 100; k++ {
+		r := randomRaster(uint64(1000+k), 40, 36, 1, -100, 100, 0.3, math.NaN())
+		inputs = append(inputs, writeRaster(t, dir, fmt.Sprintf("in%03d.tif", k), r,
+			geotiff.WriterOptions{Type: geotiff.Int16, TileWidth: 16, TileHeight: 16, HasNoData: true, NoData: -32768}))
+	}
+	for _, op := range []Op{Mean, Median} {
+		cfg := Config{Op: op, Workers: 3, Output: geotiff.WriterOptions{TileWidth: 32, TileHeight: 32}}
+		out := filepath.Join(dir, op.String()+".tif")
+		if err := Run(context.Background(), cfg, inputs, out); err != nil {
+			t.Fatal(err)
+		}
+		_, got := readRaster(t, out)
+		compareRaster(t, got, expected(t, cfg, inputs), 1e-6)
+	}
 }

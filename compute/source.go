@@ -33,13 +33,13 @@ func (s *source) planeOf(b int) int {
 	return 0
 }
 
-// refs returns how many output tile requests need input block i: the
+// refs returns how many output tile requests need input block i (the
 // output tiles its pixels overlap, times the output planes that need its
-// plane.
-func (s *source) refs(out tiling.Grid, i int) int {
+// plane) and those tiles, in tile coordinates.
+func (s *source) refs(out tiling.Grid, i int) (int, image.Rectangle) {
 	plane := i / s.plane
 	c := out.Cover(s.grid.Rect(i % s.plane))
-	return c.Dx() * c.Dy() * s.uses[plane]
+	return c.Dx() * c.Dy() * s.uses[plane], c
 }
 
 // A view locates one band of an output tile's window in a buffer: the
@@ -95,12 +95,12 @@ func needsPlane(s *source, bands []int, plane int) bool {
 // into dst, for every band of that plane.
 func (s *source) copyBlock(p *pipeline, i, plane int, dst tiling.Buffer, rect image.Rectangle, bands []int) error {
 	key := blockKey{s.idx, i}
-	b, err := p.cache.get(key, func() int { return s.refs(p.grid, i) }, func(buf []byte) ([]byte, error) {
+	b, err := p.cache.get(key, func() (int, image.Rectangle) { return s.refs(p.grid, i) }, func(buf []byte) ([]byte, error) {
 		return s.r.ReadTile(s.im, i, buf)
 	})
 	if err != nil {
 		p.cache.put(b)
-		return err
+		return &InputError{Path: s.name, Err: err}
 	}
 	src := tiling.Buffer{Data: b.data, Rect: s.grid.Bounds(i % s.plane), Stride: s.im.TileBands(), Size: s.size}
 	if !s.sep && len(bands) == s.im.Bands && identity(bands) {
@@ -108,7 +108,7 @@ func (s *source) copyBlock(p *pipeline, i, plane int, dst tiling.Buffer, rect im
 	} else {
 		for j, band := range bands {
 			if s.planeOf(band) == plane {
-				tiling.CopySample(dst, j, src, band-plane*boolInt(s.sep), rect)
+				tiling.CopySample(dst, j, src, s.sampleOf(band), rect)
 			}
 		}
 	}
@@ -124,7 +124,7 @@ func (s *source) loadDirect(t int, bands []int, views []view, win *[][]byte) err
 	data, err := s.r.ReadTile(s.im, t, (*win)[0])
 	(*win)[0] = data
 	if err != nil {
-		return err
+		return &InputError{Path: s.name, Err: err}
 	}
 	for j, b := range bands {
 		views[j] = view{data: data, first: b, stride: s.im.Bands}
@@ -141,11 +141,13 @@ func identity(bands []int) bool {
 	return true
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
+// sampleOf returns the position of band b among the samples of a pixel in
+// its block.
+func (s *source) sampleOf(b int) int {
+	if s.sep {
+		return 0
 	}
-	return 0
+	return b
 }
 
 // grow returns b resized to n bytes, reusing its storage when it can.

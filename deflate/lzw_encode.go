@@ -41,7 +41,10 @@ func (w *lzwWriter) flush() {
 // EncodeLZW appends the TIFF LZW encoding of src to dst, as libtiff writes
 // it: a leading Clear code, codes most significant bit first with the
 // "early change" of width, a Clear whenever the table reaches 4094
-// entries, and a final EndOfInformation code.
+// entries, and a final EndOfInformation code. libtiff also starts a new
+// table when its compression ratio drops (checked every 10000 input
+// bytes); EncodeLZW does not, so on some inputs the streams differ, but
+// any TIFF reader decodes both.
 func EncodeLZW(dst, src []byte) ([]byte, error) {
 	h := lzwHashes.Get().(*lzwHash)
 	defer lzwHashes.Put(h)

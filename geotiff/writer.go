@@ -41,7 +41,8 @@ const headerSize = 16
 // WriteTile and the file, whatever the raster size: WriteTile blocks while
 // its tile is that far ahead of the next tile to append, so a goroutine
 // that writes tiles must not wait for an earlier tile that it has not
-// written itself. Memory is about (window + Workers) × 2 tile sizes.
+// written itself. At most window + Workers tile buffers are in use at a
+// time (a sync.Pool keeps some idle ones until the next GC).
 //
 // Every Writer must be finished with Close or [Writer.Abort], which stop
 // its goroutines.
@@ -184,14 +185,16 @@ func (w *Writer) Close() error {
 func (w *Writer) close() error {
 	w.mu.Lock()
 	w.closed = true
+	short := w.submitted < w.cfg.numTiles
 	missing := -1
-	if w.submitted < w.cfg.numTiles {
+	if short {
 		missing = w.firstUnclaimed()
 	}
 	w.mu.Unlock()
-	if missing >= 0 {
+	switch {
+	case missing >= 0:
 		w.fail(fmt.Errorf("geotiff: close: tile %d of %d was never written", missing, w.cfg.numTiles))
-	} else if w.submitted < w.cfg.numTiles {
+	case short:
 		w.fail(errors.New("geotiff: close: called while WriteTile was still running"))
 	}
 	select {

@@ -231,6 +231,9 @@ func TestWriterPeakHeap(t *testing.T) {
 // tile once running: going from 16 to 1024 tiles may add only the tile
 // offset arrays and the odd wait channel or pool refill.
 func TestWriterSteadyStateAllocs(t *testing.T) {
+	if testing.Short() || writerRaceEnabled {
+		t.Skip("skipping allocation count in -short mode or under the race detector")
+	}
 	for _, comp := range []Compression{CompressionNone, CompressionDeflate, CompressionZSTD} {
 		mallocs := func(size int) (uint64, int) {
 			o := WriterOptions{Width: size, Height: size, Bands: 1, Type: Float32, Compression: comp, Workers: 2}

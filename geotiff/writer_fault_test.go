@@ -249,3 +249,38 @@ func TestWriterManyGoroutines(t *testing.T) {
 		t.Errorf("file differs from the in-order one at byte %d", firstDiff(got, want))
 	}
 }
+
+func TestCreateMissingTile(t *testing.T) {
+	before := runtime.NumGoroutine()
+	dir := t.TempDir()
+	w, err := Create(filepath.Join(dir, "out.tif"), faultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raster := testRaster(faultOptions.Type, faultOptions.Width, faultOptions.Height, 1)
+	// Tiles after 9 within the window are accepted; further ones would
+	// wait for tile 9.
+	for i := range 9 + w.cfg.window {
+		if i != 9 {
+			if err := w.WriteTile(context.Background(), i, tileOf(raster, w.cfg, i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// This one waits for tile 9 until Close fails.
+	blocked := make(chan error)
+	go func() {
+		i := 9 + w.cfg.window
+		blocked <- w.WriteTile(context.Background(), i, tileOf(raster, w.cfg, i))
+	}()
+	time.Sleep(20 * time.Millisecond)
+	want := fmt.Sprintf("geotiff: close: tile 9 of %d was never written", w.NumTiles())
+	if err := w.Close(); err == nil || err.Error() != want {
+		t.Errorf("Close: got %v, want %s", err, want)
+	}
+	if err := <-blocked; err == nil || err.Error() != want {
+		t.Errorf("blocked WriteTile: got %v, want %s", err, want)
+	}
+	checkOnlyFiles(t, dir)
+	checkGoroutines(t, before)
+}

@@ -158,64 +158,80 @@ func repeat(v uint16, n int) []uint16 {
 // values that do not fit in their entries. It returns errNeedBigTIFF if a
 // classic TIFF cannot hold it.
 func encodeIFD(fields []Field, at int64, big bool, order binary.ByteOrder) ([]byte, error) {
-	fields = slices.Clone(fields)
-	slices.SortStableFunc(fields, func(a, b Field) int { return int(a.Tag) - int(b.Tag) })
-	entry, inline := 12, 4
-	if big {
-		entry, inline = 20, 8
-	}
-	n := len(fields)
-	head := 2 + n*entry + 4
-	if big {
-		head = 8 + n*entry + 8
-	}
-	buf := make([]byte, head, head+valueBytes(fields, inline))
-	p := 2
-	if big {
-		order.PutUint64(buf, uint64(n))
-		p = 8
-	} else {
-		order.PutUint16(buf, uint16(n))
-	}
-	for _, f := range fields {
-		if !big {
-			var ok bool
-			if f, ok = classicField(f); !ok {
-				return nil, errNeedBigTIFF
-			}
-		}
-		e := buf[p : p+entry]
-		p += entry
-		order.PutUint16(e, uint16(f.Tag))
-		order.PutUint16(e[2:], uint16(f.Type))
-		val := e[8:]
-		if big {
-			order.PutUint64(e[4:], f.Count)
-			val = e[12:]
-		} else {
-			order.PutUint32(e[4:], uint32(f.Count))
-		}
-		if len(f.Data) <= inline {
-			putValues(val, f, order)
-			continue
-		}
-		buf = append(buf, make([]byte, len(buf)%2)...)
-		off := at + int64(len(buf))
-		if !big && off > maxClassicOffset {
-			return nil, errNeedBigTIFF
-		}
-		if big {
-			order.PutUint64(val, uint64(off))
-		} else {
-			order.PutUint32(val, uint32(off))
-		}
-		buf = append(buf, f.Data...)
-		putValues(buf[len(buf)-len(f.Data):], f, order)
-	}
 	if !big && at > maxClassicOffset {
 		return nil, errNeedBigTIFF
 	}
-	return buf, nil
+	fields = slices.Clone(fields)
+	slices.SortStableFunc(fields, func(a, b Field) int { return int(a.Tag) - int(b.Tag) })
+	e := ifdEncoder{at: at, big: big, order: order, entry: 12, inline: 4}
+	head := 2 + len(fields)*12 + 4
+	if big {
+		e.entry, e.inline = 20, 8
+		head = 8 + len(fields)*20 + 8
+	}
+	e.buf = make([]byte, head, head+valueBytes(fields, e.inline))
+	p := 2
+	if big {
+		order.PutUint64(e.buf, uint64(len(fields)))
+		p = 8
+	} else {
+		order.PutUint16(e.buf, uint16(len(fields)))
+	}
+	for _, f := range fields {
+		if err := e.put(p, f); err != nil {
+			return nil, err
+		}
+		p += e.entry
+	}
+	return e.buf, nil
+}
+
+// An ifdEncoder lays out one IFD: entries at the start of buf, values too
+// large for their entry appended after them.
+type ifdEncoder struct {
+	buf           []byte
+	at            int64 // file offset of buf[0]
+	big           bool
+	order         binary.ByteOrder
+	entry, inline int // entry size and the bytes of value it holds
+}
+
+// put writes the entry of f at buf[p:] and its values.
+func (e *ifdEncoder) put(p int, f Field) error {
+	if !e.big {
+		var ok bool
+		if f, ok = classicField(f); !ok {
+			return errNeedBigTIFF
+		}
+	}
+	ent := e.buf[p : p+e.entry]
+	e.order.PutUint16(ent, uint16(f.Tag))
+	e.order.PutUint16(ent[2:], uint16(f.Type))
+	val := ent[8:]
+	if e.big {
+		e.order.PutUint64(ent[4:], f.Count)
+		val = ent[12:]
+	} else {
+		e.order.PutUint32(ent[4:], uint32(f.Count))
+	}
+	if len(f.Data) <= e.inline {
+		putValues(val, f, e.order)
+		return nil
+	}
+	pad := len(e.buf) % 2 // values start on a word boundary
+	off := e.at + int64(len(e.buf)+pad)
+	if e.big {
+		e.order.PutUint64(val, uint64(off))
+	} else if off > maxClassicOffset {
+		return errNeedBigTIFF
+	} else {
+		e.order.PutUint32(val, uint32(off))
+	}
+	// Only now may buf grow: val points into it.
+	e.buf = append(e.buf, make([]byte, pad)...)
+	e.buf = append(e.buf, f.Data...)
+	putValues(e.buf[len(e.buf)-len(f.Data):], f, e.order)
+	return nil
 }
 
 // valueBytes returns an upper bound of the bytes of out-of-line values.

@@ -9,9 +9,13 @@ import (
 	"github.com/gomean/gomean/compute"
 )
 
-const rootUsage = `gomean [mean] -o OUT.tif [options] IN.tif... 
-   gomean sum|min|max|count|std|median -o OUT.tif [options] IN.tif...
-   gomean info FILE.tif
+const rootUsage = `gomean [mean] -o OUT.tif [options] IN.tif...
+gomean sum|min|max|count|std|median -o OUT.tif [options] IN.tif...
+gomean info FILE.tif`
+
+const rootDescription = `gomean reduces co-registered rasters pixel by pixel into a tiled GeoTIFF,
+skipping nodata, with tiles read, reduced and compressed in parallel.
+"gomean COMMAND --help" describes the options of each command.
 
 Examples:
    gomean -o mean.tif dem_a.tif dem_b.tif dem_c.tif
@@ -32,6 +36,7 @@ func newApp() *cli.Command {
 		Name:                      "gomean",
 		Usage:                     "average (or otherwise reduce) stacks of co-registered GeoTIFFs, fast",
 		UsageText:                 rootUsage,
+		Description:               rootDescription,
 		Version:                   versionString(),
 		DefaultCommand:            "mean",
 		Commands:                  cmds,

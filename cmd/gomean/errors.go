@@ -1,8 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+
+	"github.com/gomean/gomean/compute"
+	"github.com/gomean/gomean/geotiff"
 )
 
 // A usageError is a mistake in the command line; gomean exits with
@@ -27,4 +32,25 @@ func exitCode(err error) int {
 		return 2
 	}
 	return 1
+}
+
+// withHint adds what to do to a processing error of a run writing out.
+func withHint(ctx context.Context, err error, out string) error {
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return fmt.Errorf("interrupted: %s was not written", out)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: check the path", err)
+	case errors.Is(err, compute.ErrNotCoregistered):
+		return err // the message says what to do
+	case errors.As(err, new(geotiff.UnsupportedError)):
+		return fmt.Errorf("%w; convert the file with gdal_translate -co TILED=YES -co COMPRESS=DEFLATE first", err)
+	case errors.As(err, new(geotiff.FormatError)):
+		return fmt.Errorf("%w; the file is damaged or not a TIFF: check it with gdalinfo -checksum, or re-create it", err)
+	case errors.As(err, new(*compute.InputError)):
+		return fmt.Errorf("%w; check that the file is readable and complete (gdalinfo -checksum), or re-create it", err)
+	}
+	return err
 }

@@ -81,7 +81,7 @@ type barProgress struct {
 
 func (b *barProgress) update(done, total int) {
 	b.once.Do(func() {
-		b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithWidth(40))
+		b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithWidth(40), mpb.WithAutoRefresh())
 		b.bar = b.p.AddBar(int64(total),
 			mpb.PrependDecorators(decor.CountersNoUnit("%d / %d tiles", decor.WCSyncWidth)),
 			mpb.AppendDecorators(

@@ -30,8 +30,9 @@ are reduced band by band. A pixel that is nodata in an input (the input's
 nodata value, or NaN) is skipped, so the mean divides by the number of valid
 inputs (rasterio's read(masked=True), GDAL's VRT mean). A pixel with no
 valid input is written as the output nodata: --nodata, else the first
-input's nodata, else -9999 for float outputs. Values are accumulated in
-float64; integer outputs are rounded and clamped.
+input's nodata, else -9999 for float outputs (gdal_calc's default for
+integer ones). Values are accumulated in float64; integer outputs are
+rounded and clamped.
 
 Inputs may be files, shell globs and @LIST files (one path per line).
 Options may come before or after the inputs.
@@ -40,7 +41,8 @@ Creation options (GDAL names, or the plain flags):
    --co COMPRESS=DEFLATE|ZSTD|LZW|NONE   (--compress; default DEFLATE)
    --co ZLEVEL=1..9, --co ZSTD_LEVEL=1..22 (--level)
    --co PREDICTOR=1|2|3                  (--predictor; default 3 for float, 2 for integer)
-   --co BLOCKXSIZE=N --co BLOCKYSIZE=N   (--tile N or WxH; default the inputs' common tile size, else 256)
+   --co BLOCKXSIZE=N --co BLOCKYSIZE=N   (--tile N or WxH; default 256, or the inputs'
+                                          common tile size from 128 to 1024)
    --co BIGTIFF=YES|NO|IF_NEEDED         (default IF_NEEDED, decided from the real size)
    --co NUM_THREADS=N|ALL_CPUS           (compression threads; default --workers)
    --co INTERLEAVE=PIXEL|BAND, --co ENDIANNESS=LITTLE|BIG, --co TILED=YES
@@ -58,14 +60,15 @@ func reduceCommand(op compute.Op) *cli.Command {
 		&cli.StringFlag{Name: "type", Aliases: []string{"ot"}, Usage: "output data `TYPE`: Byte, Int8, UInt16, Int16, UInt32, Int32, UInt64, Int64, Float32, Float64", Value: "Float32"},
 		&cli.StringFlag{Name: "nodata", Aliases: []string{"a_nodata"}, Usage: "output nodata `VALUE` (a number or nan)"},
 		&cli.BoolFlag{Name: "propagate-nodata", Usage: "a nodata input makes the pixel nodata (gdal_calc's behaviour)"},
-		&cli.IntFlag{Name: "min-valid", Usage: "fewest valid inputs `K` a pixel needs for a result (default 1; 0 for count)"},
+		&cli.IntFlag{Name: "min-valid", Usage: "fewest valid inputs `K` a pixel needs for a result (default 1; 0 for count)", HideDefault: true},
 		&cli.IntSliceFlag{Name: "band", Aliases: []string{"b"}, Usage: "reduce band `N` (1-based; repeat for several); default all bands"},
 		&cli.StringSliceFlag{Name: "co", Usage: "creation option `KEY=VALUE` (repeatable), see below"},
 		&cli.StringFlag{Name: "compress", Usage: "compression `NAME`: DEFLATE, ZSTD, LZW or NONE"},
-		&cli.IntFlag{Name: "level", Usage: "compression `LEVEL`: DEFLATE 1-9, ZSTD 1-22"},
+		&cli.IntFlag{Name: "level", Usage: "compression `LEVEL`: DEFLATE 1-9 (default 1), ZSTD 1-22 (default 9)", HideDefault: true},
 		&cli.StringFlag{Name: "predictor", Usage: "predictor `P`: 1 none, 2 horizontal, 3 floating point"},
 		&cli.StringFlag{Name: "tile", Usage: "output tile size `N` or WxH, multiples of 16"},
-		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "`N` goroutines reading and reducing tiles (default: all CPUs)"},
+		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "`N` goroutines reading and reducing tiles (default: all CPUs)", HideDefault: true},
+		&cli.IntFlag{Name: "cache", Usage: "`MIB` of decoded input strips or tiles kept for later output tiles when the inputs' blocks differ from the output tiles (default 256; raise it for many wide stripped inputs)", HideDefault: true},
 		&cli.BoolFlag{Name: "overwrite", Usage: "replace the output file if it exists"},
 		&cli.BoolFlag{Name: "ignore-crs", Usage: "do not compare the inputs' CRSs (sizes and geotransforms still must match)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress"},
@@ -101,7 +104,7 @@ func runReduce(ctx context.Context, cmd *cli.Command, op compute.Op) error {
 	if prog != nil {
 		prog.finish(err == nil)
 	}
-	return err
+	return withHint(ctx, err, out)
 }
 
 // reduceConfig validates the command line; every error is a usage error.
@@ -134,6 +137,11 @@ func reduceConfig(cmd *cli.Command, op compute.Op) (compute.Config, []string, st
 	if cfg.Workers < 0 {
 		return cfg, nil, "", usagef("--workers %d: want a positive count", cfg.Workers)
 	}
+	mb := cmd.Int("cache")
+	if mb < 0 || mb > 1<<30 {
+		return cfg, nil, "", usagef("--cache %d: want a size in MiB", mb)
+	}
+	cfg.CacheBytes = int64(mb) << 20
 	for _, b := range cmd.IntSlice("band") {
 		if b < 1 {
 			return cfg, nil, "", usagef("--band %d: bands are numbered from 1", b)

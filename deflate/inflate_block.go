@@ -1,0 +1,162 @@
+package deflate
+
+import "fmt"
+
+// codeOrder is the order of the code length code lengths (RFC 1951
+// section 3.2.7).
+var codeOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
+
+// readDynamicTables reads a dynamic block's header (RFC 1951 section
+// 3.2.7) and builds d.litlen and d.dist, rejecting what compress/flate
+// rejects: more than 286 literal/length or 30 distance codes, a repeat
+// with nothing to repeat or past the end, and unusable codes.
+func (d *inflater) readDynamicTables() error {
+	h, err := d.bits(14)
+	if err != nil {
+		return err
+	}
+	nlit, ndist, nclen := int(h&31)+257, int(h>>5&31)+1, int(h>>10)+4
+	if nlit > 286 || ndist > 30 {
+		return d.corrupt()
+	}
+	var clens [19]uint8
+	for _, sym := range codeOrder[:nclen] {
+		v, err := d.bits(3)
+		if err != nil {
+			return err
+		}
+		clens[sym] = uint8(v)
+	}
+	var pre [1 << precodeBits]uint32
+	if !buildTable(pre[:], clens[:], precodeBits, precodeEntry) {
+		return d.corrupt()
+	}
+	lens := d.lens[:nlit+ndist]
+	for i := 0; i < len(lens); {
+		// A precode symbol takes at most 7 bits plus 7 extra bits.
+		if d.bitsleft < 14 {
+			if err := d.refill(); err != nil {
+				return err
+			}
+		}
+		e := pre[d.bitbuf&(1<<precodeBits-1)]
+		if e&flagInvalid != 0 {
+			return d.corrupt()
+		}
+		d.bitbuf >>= e & entryConsume
+		d.bitsleft -= uint(e & entryConsume)
+		sym := e >> 16
+		if sym < 16 {
+			lens[i] = uint8(sym)
+			i++
+			continue
+		}
+		var rep int
+		var val uint8
+		switch sym {
+		case 16:
+			if i == 0 {
+				return d.corrupt()
+			}
+			rep, val = 3+int(d.bitbuf&3), lens[i-1]
+			d.bitbuf, d.bitsleft = d.bitbuf>>2, d.bitsleft-2
+		case 17:
+			rep = 3 + int(d.bitbuf&7)
+			d.bitbuf, d.bitsleft = d.bitbuf>>3, d.bitsleft-3
+		default: // 18
+			rep = 11 + int(d.bitbuf&127)
+			d.bitbuf, d.bitsleft = d.bitbuf>>7, d.bitsleft-7
+		}
+		if i+rep > len(lens) {
+			return d.corrupt()
+		}
+		for range rep {
+			lens[i] = val
+			i++
+		}
+	}
+	if !buildTable(d.litlen[:], lens[:nlit], litlenBits, litlenEntry) ||
+		!buildTable(d.dist[:], lens[nlit:], distBits, distEntry) {
+		return d.corrupt()
+	}
+	var single [1 << litlenBits]uint32
+	copy(single[:], d.litlen[:])
+	pairLiterals(d.litlen[:], single[:], litlenBits)
+	return nil
+}
+
+// huffmanBlock decodes the symbols of one Huffman-coded block up to and
+// including its end-of-block code. It runs the fast loop while the
+// margins allow and finishes symbol by symbol in the careful loop below.
+func (d *inflater) huffmanBlock(lt *[litlenTableSize]uint32, dt *[distTableSize]uint32) error {
+	if done, err := d.fastLoop(lt, dt); done || err != nil {
+		return err
+	}
+	for {
+		// 48 bits cover the longest length code with extra bits (15+5)
+		// and the longest distance code with extra bits (15+13).
+		if d.bitsleft < 48 {
+			if err := d.refill(); err != nil {
+				return err
+			}
+		}
+		e := lt[d.bitbuf&(1<<litlenBits-1)]
+		if e&flagSub != 0 {
+			e = lt[int(e>>16)+int(d.bitbuf>>litlenBits&(1<<(e&entryConsume)-1))]
+		}
+		n := e & entryConsume
+		switch {
+		case e&flagInvalid != 0:
+			return d.corrupt()
+		case e&flagLiteral != 0:
+			d.bitbuf >>= n
+			d.bitsleft -= uint(n)
+			if err := d.put(byte(e >> 16)); err != nil {
+				return err
+			}
+			if e&flagPair != 0 {
+				if err := d.put(byte(e >> 24)); err != nil {
+					return err
+				}
+			}
+			continue
+		case e&flagEOB != 0:
+			d.bitbuf >>= n
+			d.bitsleft -= uint(n)
+			return d.checkOverread()
+		}
+		// A length: base plus the extra bits that follow the code.
+		length := int(e>>16) + int(d.bitbuf&(1<<n-1)>>(e>>8&15))
+		d.bitbuf >>= n
+		d.bitsleft -= uint(n)
+		de := dt[d.bitbuf&(1<<distBits-1)]
+		if de&flagSub != 0 {
+			de = dt[int(de>>16)+int(d.bitbuf>>distBits&(1<<(de&entryConsume)-1))]
+		}
+		if de&flagInvalid != 0 {
+			return d.corrupt()
+		}
+		dn := de & entryConsume
+		dist := int(de>>16) + int(d.bitbuf&(1<<dn-1)>>(de>>8&15))
+		d.bitbuf >>= dn
+		d.bitsleft -= uint(dn)
+		if dist > d.op {
+			return d.corrupt()
+		}
+		for range length {
+			if err := d.put(d.out[d.op-dist]); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// put appends one byte to the output.
+func (d *inflater) put(b byte) error {
+	if d.op >= len(d.out) {
+		return fmt.Errorf("%w: more than %d bytes", ErrOutputTooLarge, len(d.out))
+	}
+	d.out[d.op] = b
+	d.op++
+	return nil
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package geotiff
+
+const writerRaceEnabled = false
