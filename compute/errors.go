@@ -19,4 +19,5 @@ func (e *InputError) Error() string {
 	return e.Path + ": " + msg
 }
 
+// Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }

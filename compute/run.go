@@ -95,6 +95,9 @@ func newPipeline(cfg Config, names []string, readers []*geotiff.Reader) (*pipeli
 	for i := range readers {
 		p.srcs = append(p.srcs, p.newSource(i, names[i], readers[i], ims[i]))
 	}
+	if err := probe(p.srcs); err != nil {
+		return nil, err
+	}
 	p.cache = newBlockCache(cfg.CacheBytes, p.nextUse)
 	return p, nil
 }
@@ -124,6 +127,26 @@ func (p *pipeline) nextUse(cover image.Rectangle) int {
 		return 2 * n
 	}
 	return next - f
+}
+
+// probeLimit is the largest block probe decodes.
+const probeLimit = 16 << 20
+
+// probe decodes the first block of every input whose blocks are not huge,
+// so that an unsupported compression or sample type, or a damaged first
+// block, is reported before the output is created.
+func probe(srcs []*source) error {
+	var buf []byte
+	for _, s := range srcs {
+		if s.im.NumTiles() == 0 || s.im.TileBytes() > probeLimit {
+			continue
+		}
+		var err error
+		if buf, err = s.r.ReadTile(s.im, 0, buf); err != nil {
+			return &InputError{Path: s.name, Err: err}
+		}
+	}
+	return nil
 }
 
 // selectBands validates the requested bands against every input, or

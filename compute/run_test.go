@@ -256,3 +256,23 @@ func TestRunManyInputs(t *testing.T) {
 		compareRaster(t, got, expected(t, cfg, inputs), 1e-6)
 	}
 }
+
+// TestRunUnsupportedInput checks that an input gomean cannot decode is
+// reported before the output is created (the first block is probed).
+func TestRunUnsupportedInput(t *testing.T) {
+	jpeg := "../testdata/unsupported/jpeg.tif"
+	if _, err := os.Stat(jpeg); err != nil {
+		t.Skipf("fixture %s missing: %v", jpeg, err)
+	}
+	out := filepath.Join(t.TempDir(), "out.tif")
+	created := false
+	cfg := Config{Progress: func(done, total int) { created = true }}
+	err := Run(context.Background(), cfg, []string{jpeg, jpeg}, out)
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Path != jpeg || !errors.As(err, new(geotiff.UnsupportedError)) {
+		t.Fatalf("got %v, want an InputError naming %s wrapping an UnsupportedError", err, jpeg)
+	}
+	if created {
+		t.Error("tiles were computed before the error")
+	}
+}

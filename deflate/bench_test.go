@@ -33,24 +33,10 @@ func (s *stdInflate) inflate(dst, src []byte) (int, error) {
 // whole-buffer inflater (own), the klauspost/compress reference and the
 // standard library. Compare with: go test -run X -bench Inflate -cpu 1
 // -count 10 ./deflate | benchstat -col /dec -
-//
-// GOMEAN_BENCH_TILES may name a directory with more tiles listed in a
-// tiles.txt of the same format as testdata/tiles.txt.
+
 func BenchmarkInflate(b *testing.B) {
-	std := new(stdInflate)
-	decoders := []struct {
-		name string
-		fn   func(dst, src []byte) (int, error)
-	}{
-		{"own", func(dst, src []byte) (int, error) { return inflateBuffer(dst, src, true) }},
-		{"klauspost", referenceInflate},
-		{"stdlib", std.inflate},
-	}
-	tiles := loadTiles(b, "testdata")
-	if dir := os.Getenv("GOMEAN_BENCH_TILES"); dir != "" {
-		tiles = append(tiles, loadTiles(b, dir)...)
-	}
-	for _, tile := range tiles {
+	decoders := benchDecoders()
+	for _, tile := range loadTiles(b, "testdata") {
 		if tile.codec != "zlib" {
 			continue
 		}
@@ -66,5 +52,50 @@ func BenchmarkInflate(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// benchDecoders returns the zlib decoders the benchmarks compare.
+func benchDecoders() []struct {
+	name string
+	fn   func(dst, src []byte) (int, error)
+} {
+	std := new(stdInflate)
+	return []struct {
+		name string
+		fn   func(dst, src []byte) (int, error)
+	}{
+		{"own", func(dst, src []byte) (int, error) { return inflateBuffer(dst, src, true) }},
+		{"klauspost", referenceInflate},
+		{"stdlib", std.inflate},
+	}
+}
+
+// BenchmarkInflateDir decodes, per op, every zlib tile listed in
+// $GOMEAN_BENCH_TILES/tiles.txt (same format as testdata/tiles.txt), for
+// example all tiles of a DEM made by ../shared/bench/gen_dem.py; it is
+// skipped when the variable is unset.
+func BenchmarkInflateDir(b *testing.B) {
+	dir := os.Getenv("GOMEAN_BENCH_TILES")
+	if dir == "" {
+		b.Skip("GOMEAN_BENCH_TILES not set")
+	}
+	tiles := loadTiles(b, dir)
+	total, largest := 0, 0
+	for _, t := range tiles {
+		total, largest = total+t.size, max(largest, t.size)
+	}
+	for _, dec := range benchDecoders() {
+		b.Run("dec="+dec.name, func(b *testing.B) {
+			dst := make([]byte, largest)
+			b.SetBytes(int64(total))
+			for b.Loop() {
+				for _, t := range tiles {
+					if n, err := dec.fn(dst[:t.size], t.data); err != nil || n != t.size {
+						b.Fatalf("%s: = %d, %v", t.name, n, err)
+					}
+				}
+			}
+		})
 	}
 }

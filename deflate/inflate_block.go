@@ -89,8 +89,10 @@ func (d *inflater) readDynamicTables() error {
 // including its end-of-block code. It runs the fast loop while the
 // margins allow and finishes symbol by symbol in the careful loop below.
 func (d *inflater) huffmanBlock(lt *[litlenTableSize]uint32, dt *[distTableSize]uint32) error {
-	if done, err := d.fastLoop(lt, dt); done || err != nil {
-		return err
+	if !d.slowOnly {
+		if done, err := d.fastLoop(lt, dt); done || err != nil {
+			return err
+		}
 	}
 	for {
 		// 48 bits cover the longest length code with extra bits (15+5)

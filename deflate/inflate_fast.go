@@ -44,17 +44,21 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 	outEnd := uintptr(outBase) + uintptr(len(d.out)-fastOutMargin)
 	ip, op := unsafe.Add(inBase, d.ip), unsafe.Add(outBase, d.op)
 	bitbuf, bitsleft := d.bitbuf, d.bitsleft
-	for uintptr(ip) <= inEnd && uintptr(op) <= outEnd {
-		// Word refill; see inflater.refill.
-		bitbuf |= load64(ip) << (bitsleft & 63)
-		ip = unsafe.Add(ip, (63-bitsleft)>>3)
-		bitsleft |= 56
 
-		e := lt[bitbuf&(1<<litlenBits-1)]
+	// Invariant at the top of the loop: at least 56 valid bits, and e is
+	// the main-table entry for the low bits. Looking e up before the
+	// refill that follows keeps the refill off the chain of dependent
+	// loads (entry, shift, next entry) that bounds the decoding speed.
+	bitbuf |= load64(ip) << (bitsleft & 63)
+	ip = unsafe.Add(ip, (63-bitsleft)>>3)
+	bitsleft |= 56
+	e := lt[bitbuf&(1<<litlenBits-1)]
+	for uintptr(ip) <= inEnd && uintptr(op) <= outEnd {
 		if e&flagLiteral != 0 {
 			// One or two literals per entry; storing the second byte is
 			// harmless when there is only one (the margin covers it and
-			// later output overwrites it).
+			// later output overwrites it). Up to three entries take at
+			// most 33 bits, leaving at least 23 for the next lookup.
 			bitbuf >>= e & 63
 			bitsleft -= uint(e & 63)
 			store16(op, uint16(e>>16))
@@ -71,14 +75,16 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 					bitsleft -= uint(e & 63)
 					store16(op, uint16(e>>16))
 					op = unsafe.Add(op, 1+e>>13&1)
-					continue
+					e = lt[bitbuf&(1<<litlenBits-1)]
 				}
 			}
-			// e was looked up with at least 23 valid bits, enough for its
-			// main-table index; the refill keeps those bits.
+			// Refill; it keeps the low bits that e was looked up with.
 			bitbuf |= load64(ip) << (bitsleft & 63)
 			ip = unsafe.Add(ip, (63-bitsleft)>>3)
 			bitsleft |= 56
+			if e&flagLiteral != 0 {
+				continue
+			}
 		}
 		if e&flagSub != 0 {
 			e = lt[int(e>>16)+int(bitbuf>>litlenBits&(1<<(e&entryConsume)-1))]
@@ -87,6 +93,11 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 				bitsleft -= uint(e & 63)
 				*(*byte)(op) = byte(e >> 16)
 				op = unsafe.Add(op, 1)
+				// At least 41 bits remain: look up, then refill.
+				e = lt[bitbuf&(1<<litlenBits-1)]
+				bitbuf |= load64(ip) << (bitsleft & 63)
+				ip = unsafe.Add(ip, (63-bitsleft)>>3)
+				bitsleft |= 56
 				continue
 			}
 		}
@@ -131,6 +142,11 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 			copyMatch(op, dist, length)
 		}
 		op = unsafe.Add(op, length)
+		// At least 8 bits remain: refill before the lookup.
+		bitbuf |= load64(ip) << (bitsleft & 63)
+		ip = unsafe.Add(ip, (63-bitsleft)>>3)
+		bitsleft |= 56
+		e = lt[bitbuf&(1<<litlenBits-1)]
 	}
 	d.ip = int(uintptr(ip) - uintptr(inBase))
 	d.op = int(uintptr(op) - uintptr(outBase))

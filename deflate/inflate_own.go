@@ -9,6 +9,12 @@ import (
 // inflateBuffer decodes the zlib (isZlib) or raw DEFLATE stream src into
 // dst with the whole-buffer inflater.
 func inflateBuffer(dst, src []byte, isZlib bool) (int, error) {
+	return inflateWith(dst, src, isZlib, false)
+}
+
+// inflateWith is inflateBuffer; slowOnly (for tests) turns off the fast
+// loop so that the careful loop decodes everything.
+func inflateWith(dst, src []byte, isZlib, slowOnly bool) (int, error) {
 	body := src
 	if isZlib {
 		var err error
@@ -18,7 +24,7 @@ func inflateBuffer(dst, src []byte, isZlib bool) (int, error) {
 	}
 	d := inflaters.Get().(*inflater)
 	d.in, d.ip, d.bitbuf, d.bitsleft, d.overread = body, 0, 0, 0, 0
-	d.out, d.op = dst, 0
+	d.out, d.op, d.slowOnly = dst, 0, slowOnly
 	n, end, err := d.inflate()
 	d.in, d.out = nil, nil
 	inflaters.Put(d)

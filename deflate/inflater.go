@@ -28,6 +28,8 @@ type inflater struct {
 	out []byte
 	op  int // bytes written to out
 
+	slowOnly bool // tests: decode without fastLoop
+
 	litlen [litlenTableSize]uint32
 	dist   [distTableSize]uint32
 	lens   [286 + 30]uint8

@@ -240,12 +240,15 @@ def gdal_oracle(path):
         return {"reads": "no", "error": str(ex).splitlines()[0][:120]}
     out = {"reads": "yes", "dtype": gdal.GetDataTypeName(b.DataType),
            "nbytes": str(len(buf)), "sha": hashlib.sha256(buf).hexdigest()}
-    gt = ds.GetGeoTransform(can_return_null=True)
-    out["gt"] = ",".join(repr(float(v)) for v in gt) if gt else ""
-    srs = ds.GetSpatialRef()
-    out["epsg"] = ""
-    if srs is not None and srs.GetAuthorityName(None) == "EPSG":
-        out["epsg"] = srs.GetAuthorityCode(None)
+    out["gt"], out["epsg"] = "", ""
+    try:
+        gt = ds.GetGeoTransform(can_return_null=True)
+        out["gt"] = ",".join(repr(float(v)) for v in gt) if gt else ""
+        srs = ds.GetSpatialRef()
+        if srs is not None and srs.GetAuthorityName(None) == "EPSG":
+            out["epsg"] = srs.GetAuthorityCode(None)
+    except RuntimeError as ex:
+        out["georef_error"] = str(ex).splitlines()[0][:120]
     nd = None
     if b.DataType == gdal.GDT_Int64:
         nd = b.GetNoDataValueAsInt64()
@@ -301,6 +304,8 @@ def add(rel, features):
         row[col] = o.get(k, "")
     if o["reads"] == "no":
         row["features"] += "; gdal: " + o["error"].replace("\t", " ")
+    elif "georef_error" in o:
+        row["features"] += "; gdal georef: " + o["georef_error"].replace("\t", " ")
     rows.append(row)
 
 

@@ -192,7 +192,8 @@ func TestReduceErrors(t *testing.T) {
 		{"output is input", []string{"-o", f.a, f.a, f.b, "--overwrite"}, 2, []string{"a.tif is also an input"}},
 		{"glob matches nothing", []string{"-o", out, filepath.Join(f.dir, "zz*.tif")}, 2, []string{"matches no file"}},
 		{"missing list", []string{"-o", out, "@" + filepath.Join(f.dir, "none.txt")}, 2, []string{"none.txt"}},
-		{"missing input", []string{"-o", out, f.a, filepath.Join(f.dir, "missing.tif")}, 1, []string{"missing.tif"}},
+		{"missing input", []string{"-o", out, f.a, filepath.Join(f.dir, "missing.tif")}, 1, []string{"missing.tif", "check the path"}},
+		{"unknown command", []string{"avg", "-o", out, f.a}, 2, []string{"avg is neither a file nor a command"}},
 		{"not co-registered", []string{"-o", out, f.a, other}, 1, []string{"other.tif", "geotransform", "a.tif"}},
 		{"band out of range", []string{"-o", out, f.a, "--band", "2"}, 1, []string{"band 2 does not exist"}},
 	}

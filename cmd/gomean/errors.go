@@ -46,7 +46,7 @@ func withHint(ctx context.Context, err error, out string) error {
 	case errors.Is(err, compute.ErrNotCoregistered):
 		return err // the message says what to do
 	case errors.As(err, new(geotiff.UnsupportedError)):
-		return fmt.Errorf("%w; convert the file with gdal_translate -co TILED=YES -co COMPRESS=DEFLATE first", err)
+		return fmt.Errorf("%w; convert the file with gdal_translate first (for example -ot Float32 -co TILED=YES -co COMPRESS=DEFLATE)", err)
 	case errors.As(err, new(geotiff.FormatError)):
 		return fmt.Errorf("%w; the file is damaged or not a TIFF: check it with gdalinfo -checksum, or re-create it", err)
 	case errors.As(err, new(*compute.InputError)):

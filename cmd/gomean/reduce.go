@@ -122,6 +122,11 @@ func reduceConfig(cmd *cli.Command, op compute.Op) (compute.Config, []string, st
 	if len(inputs) == 0 {
 		return cfg, nil, "", usagef("no input files: give the rasters to %s after the options", op)
 	}
+	if first := inputs[0]; !strings.ContainsAny(first, "./\\") {
+		if _, err := os.Stat(first); err != nil {
+			return cfg, nil, "", usagef("%s is neither a file nor a command: the commands are mean, sum, min, max, count, std, median and info", first)
+		}
+	}
 	if err := checkOutput(out, inputs, cmd.Bool("overwrite")); err != nil {
 		return cfg, nil, "", err
 	}
