@@ -43,6 +43,10 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 	inEnd := uintptr(inBase) + uintptr(len(d.in)-fastInMargin)
 	outEnd := uintptr(outBase) + uintptr(len(d.out)-fastOutMargin)
 	ip, op := unsafe.Add(inBase, d.ip), unsafe.Add(outBase, d.op)
+	// Inside the loop only the low 6 bits of bitsleft are meaningful:
+	// consuming an entry subtracts the whole entry (its consume field is
+	// the low 6 bits, and borrows only run upwards), which saves a mask
+	// per symbol as in libdeflate; every use masks with 63.
 	bitbuf, bitsleft := d.bitbuf, d.bitsleft
 
 	// Invariant at the top of the loop: at least 56 valid bits, and e is
@@ -50,7 +54,7 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 	// refill that follows keeps the refill off the chain of dependent
 	// loads (entry, shift, next entry) that bounds the decoding speed.
 	bitbuf |= load64(ip) << (bitsleft & 63)
-	ip = unsafe.Add(ip, (63-bitsleft)>>3)
+	ip = unsafe.Add(ip, (63-bitsleft)&63>>3)
 	bitsleft |= 56
 	e := lt[bitbuf&(1<<litlenBits-1)]
 	for uintptr(ip) <= inEnd && uintptr(op) <= outEnd {
@@ -60,19 +64,19 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 			// later output overwrites it). Up to three entries take at
 			// most 33 bits, leaving at least 23 for the next lookup.
 			bitbuf >>= e & 63
-			bitsleft -= uint(e & 63)
+			bitsleft -= uint(e)
 			store16(op, uint16(e>>16))
 			op = unsafe.Add(op, 1+e>>13&1)
 			e = lt[bitbuf&(1<<litlenBits-1)]
 			if e&flagLiteral != 0 {
 				bitbuf >>= e & 63
-				bitsleft -= uint(e & 63)
+				bitsleft -= uint(e)
 				store16(op, uint16(e>>16))
 				op = unsafe.Add(op, 1+e>>13&1)
 				e = lt[bitbuf&(1<<litlenBits-1)]
 				if e&flagLiteral != 0 {
 					bitbuf >>= e & 63
-					bitsleft -= uint(e & 63)
+					bitsleft -= uint(e)
 					store16(op, uint16(e>>16))
 					op = unsafe.Add(op, 1+e>>13&1)
 					e = lt[bitbuf&(1<<litlenBits-1)]
@@ -80,7 +84,7 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 			}
 			// Refill; it keeps the low bits that e was looked up with.
 			bitbuf |= load64(ip) << (bitsleft & 63)
-			ip = unsafe.Add(ip, (63-bitsleft)>>3)
+			ip = unsafe.Add(ip, (63-bitsleft)&63>>3)
 			bitsleft |= 56
 			if e&flagLiteral != 0 {
 				continue
@@ -90,13 +94,13 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 			e = lt[int(e>>16)+int(bitbuf>>litlenBits&(1<<(e&entryConsume)-1))]
 			if e&flagLiteral != 0 {
 				bitbuf >>= e & 63
-				bitsleft -= uint(e & 63)
+				bitsleft -= uint(e)
 				*(*byte)(op) = byte(e >> 16)
 				op = unsafe.Add(op, 1)
 				// At least 41 bits remain: look up, then refill.
 				e = lt[bitbuf&(1<<litlenBits-1)]
 				bitbuf |= load64(ip) << (bitsleft & 63)
-				ip = unsafe.Add(ip, (63-bitsleft)>>3)
+				ip = unsafe.Add(ip, (63-bitsleft)&63>>3)
 				bitsleft |= 56
 				continue
 			}
@@ -107,7 +111,7 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 				break
 			}
 			bitbuf >>= e & 63
-			bitsleft -= uint(e & 63)
+			bitsleft -= uint(e)
 			done = true
 			break
 		}
@@ -144,13 +148,13 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 		op = unsafe.Add(op, length)
 		// At least 8 bits remain: refill before the lookup.
 		bitbuf |= load64(ip) << (bitsleft & 63)
-		ip = unsafe.Add(ip, (63-bitsleft)>>3)
+		ip = unsafe.Add(ip, (63-bitsleft)&63>>3)
 		bitsleft |= 56
 		e = lt[bitbuf&(1<<litlenBits-1)]
 	}
 	d.ip = int(uintptr(ip) - uintptr(inBase))
 	d.op = int(uintptr(op) - uintptr(outBase))
-	d.bitbuf, d.bitsleft = bitbuf, bitsleft
+	d.bitbuf, d.bitsleft = bitbuf, bitsleft&63
 	if err != nil {
 		return false, d.corrupt()
 	}

@@ -163,3 +163,47 @@ func TestInflateCorruptErrorTypes(t *testing.T) {
 		t.Errorf("InflateRaw(reserved block) = %v; want flate.CorruptInputError", err)
 	}
 }
+
+func TestInflateRawStored(t *testing.T) {
+	// Two stored blocks ("abc", then final "de"), then trailing bytes.
+	stream := []byte{0x00, 3, 0, 0xfc, 0xff, 'a', 'b', 'c', 0x01, 2, 0, 0xfd, 0xff, 'd', 'e', 0x99}
+	tests := []struct {
+		name string
+		dst  int
+		src  []byte
+		want string
+		err  error // nil: success
+	}{
+		{"whole", 5, stream, "abcde", nil},
+		{"dst larger", 9, stream, "abcde", nil},
+		{"dst too small", 4, stream, "abcd", ErrOutputTooLarge},
+		{"data cut", 5, stream[:11], "", io.ErrUnexpectedEOF},
+		{"length cut", 5, stream[:3], "", io.ErrUnexpectedEOF},
+		{"header only", 5, stream[:1], "", io.ErrUnexpectedEOF},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := make([]byte, tt.dst)
+			n, err := InflateRaw(dst, tt.src)
+			if tt.err == nil && (err != nil || string(dst[:n]) != tt.want) {
+				t.Fatalf("InflateRaw = %q, %v; want %q", dst[:n], err, tt.want)
+			}
+			if tt.err != nil && !errors.Is(err, tt.err) {
+				t.Fatalf("InflateRaw error = %v; want %v", err, tt.err)
+			}
+		})
+	}
+}
+
+func ExampleInflate() {
+	// A zlib stream as a TIFF tile holds it; the decoded size is known.
+	tile := []byte{0x78, 0x9c, 0x4b, 0x4c, 0x4a, 0x4e, 0x49, 0x05, 0x00, 0x05, 0xc8, 0x01, 0xf0}
+	dst := make([]byte, 5)
+	n, err := Inflate(dst, tile)
+	fmt.Printf("%d %q %v\n", n, dst[:n], err)
+	_, err = Inflate(dst[:4], tile)
+	fmt.Println(errors.Is(err, ErrOutputTooLarge))
+	// Output:
+	// 5 "abcde" <nil>
+	// true
+}

@@ -168,8 +168,8 @@ func benchDEM(b *testing.B, size int) []byte {
 // from a generator and checks that the peak heap does not grow with the
 // raster size.
 func TestWriterPeakHeap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipping 1.6 GB write in -short mode")
+	if testing.Short() || writerRaceEnabled {
+		t.Skip("skipping 1.6 GB write in -short mode and under -race (the race detector's shadow memory says nothing about our heap)")
 	}
 	peak := func(size int) uint64 {
 		o := WriterOptions{Width: size, Height: size, Bands: 1, Type: Float32}

@@ -303,7 +303,7 @@ def add(rel, features):
                    ("gt", "geotransform"), ("epsg", "epsg"), ("nodata", "nodata"), ("gcps", "gcps")]:
         row[col] = o.get(k, "")
     if o["reads"] == "no":
-        row["features"] += "; gdal: " + o["error"].replace("\t", " ")
+        row["features"] += "; gdal: " + o["error"].replace(path, rel).replace("\t", " ")
     elif "georef_error" in o:
         row["features"] += "; gdal georef: " + o["georef_error"].replace("\t", " ")
     rows.append(row)
