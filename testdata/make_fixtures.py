@@ -240,6 +240,13 @@ def gdal_oracle(path):
         return {"reads": "no", "error": str(ex).splitlines()[0][:120]}
     out = {"reads": "yes", "dtype": gdal.GetDataTypeName(b.DataType),
            "nbytes": str(len(buf)), "sha": hashlib.sha256(buf).hexdigest()}
+    try:
+        h = hashlib.sha256()
+        for i in range(1, ds.RasterCount + 1):
+            h.update(ds.GetRasterBand(i).ReadRaster(0, 0, ds.RasterXSize, ds.RasterYSize))
+        out["all"] = h.hexdigest()
+    except RuntimeError:
+        out["all"] = ""
     out["gt"], out["epsg"] = "", ""
     try:
         gt = ds.GetGeoTransform(can_return_null=True)
@@ -299,7 +306,7 @@ def add(rel, features):
                    predictor=str(first(t, 317, 1)), ifds=ifds)
     o = gdal_oracle(path)
     row["gdal_reads"] = o["reads"]
-    for k, col in [("dtype", "gdal_dtype"), ("nbytes", "gdal_band1_nbytes"), ("sha", "gdal_band1_sha256"),
+    for k, col in [("dtype", "gdal_dtype"), ("nbytes", "gdal_band1_nbytes"), ("sha", "gdal_band1_sha256"), ("all", "gdal_bands_sha256"),
                    ("gt", "geotransform"), ("epsg", "epsg"), ("nodata", "nodata"), ("gcps", "gcps")]:
         row[col] = o.get(k, "")
     if o["reads"] == "no":
@@ -311,7 +318,7 @@ def add(rel, features):
 
 COLUMNS = ["path", "features", "size_bytes", "byte_order", "bigtiff", "width_height", "layout", "planar",
            "samples", "sample_type", "compression", "predictor", "ifds", "gdal_reads", "gdal_dtype",
-           "gdal_band1_nbytes", "gdal_band1_sha256", "geotransform", "epsg", "nodata", "gcps"]
+           "gdal_band1_nbytes", "gdal_band1_sha256", "gdal_bands_sha256", "geotransform", "epsg", "nodata", "gcps"]
 
 
 def write_manifest():
