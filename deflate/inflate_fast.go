@@ -19,13 +19,17 @@ const (
 // fastLoop decodes symbols of a Huffman block while at least fastInMargin
 // input bytes and fastOutMargin output bytes remain. Within those margins
 // no load or store can leave in or out, so it uses unchecked accesses
-// (load64, store16, copyMatch); table lookups stay checked. The bit
-// budget per refill, which leaves at least 56 valid bits:
+// (load64, store16, copyMatch); table lookups stay checked (the main
+// index is masked, so only subtable lookups carry a check). Bits: each
+// iteration starts with at least 56 valid bits and the main-table entry e
+// for the lowest ones already loaded, and
 //
-//   - up to three literal lookups from the main table, 11 bits each at
-//     most (33; a subtable literal, up to 15 bits, ends the run), then
-//   - a refill if anything was consumed, and a length code with extra bits
-//     (15+5) plus a distance code with extra bits (15+13): 48 bits.
+//   - a run of up to three literal entries takes at most 33 bits (11 each,
+//     pairs included), leaving at least 23 for the next lookup;
+//   - a literal from a subtable takes at most 15, leaving at least 41;
+//   - a length code with extra bits (15+5) and a distance code with extra
+//     bits (15+13) take at most 48, so they follow a refill, and the 8
+//     bits left may not cover a lookup, so a refill precedes it.
 //
 // The state lives in locals and is written back on return. It reports
 // done when it decoded the end-of-block code; otherwise the caller goes on

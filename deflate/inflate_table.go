@@ -119,9 +119,13 @@ func buildTable(table []uint32, lens []uint8, tableBits uint, entry func(sym int
 		}
 	}
 	mainSize := 1 << tableBits
-	invalid := uint32(flagInvalid | tableBits<<8 | tableBits)
-	for i := range table[:mainSize] {
-		table[i] = invalid
+	if left > 0 {
+		// Only an incomplete code leaves main entries unowned; for a
+		// complete one the loops below write every entry.
+		invalid := uint32(flagInvalid | tableBits<<8 | tableBits)
+		for i := range table[:mainSize] {
+			table[i] = invalid
+		}
 	}
 	// First canonical code of each length (RFC 1951 section 3.2.2).
 	var next [maxCodeLen + 2]int
@@ -175,8 +179,9 @@ func buildSubtables(table []uint32, lens []uint8, tableBits uint, next []int, en
 	end := 1 << tableBits
 	for k, rev := range codes {
 		p := rev & mainMask
-		if table[p]&flagSub == 0 { // first long code with this prefix
+		if width[p] != 0 { // first long code with this prefix
 			w := uint(width[p])
+			width[p] = 0
 			if end+1<<w > len(table) {
 				return false // cannot happen for complete codes (see tableSize)
 			}
@@ -202,17 +207,22 @@ func reverseBits(code int, n uint) int {
 // tableBits so that, where the bits after the first literal hold a whole
 // second literal code, one lookup yields both literals. single is the
 // table before pairing (main part only).
+//
+// A literal with an n-bit code c fills the entries c | k<<n; the bits
+// after it are k, so its partner is single[k], usable if it is a literal
+// whose code fits in the tableBits-n bits known.
 func pairLiterals(table, single []uint32, tableBits uint) {
-	for i, e1 := range single {
-		if e1&flagLiteral == 0 {
-			continue
-		}
+	for c, e1 := range single {
 		n1 := uint(e1 & entryConsume)
-		e2 := single[i>>n1]
-		if e2&flagLiteral == 0 || n1+uint(e2&entryConsume) > tableBits {
-			continue
+		if e1&flagLiteral == 0 || c >= 1<<n1 || n1 >= tableBits {
+			continue // not a literal, not its first entry, or no room
 		}
-		table[i] = e1&0x00ff0000 | (e2&0x00ff0000)<<8 | flagLiteral | flagPair |
-			uint32(n1) + e2&entryConsume
+		room := uint32(tableBits - n1)
+		lit1 := e1&0x00ff0000 | flagLiteral | flagPair | uint32(n1)
+		for k, e2 := range single[:1<<room] {
+			if e2&flagLiteral != 0 && e2&entryConsume <= room {
+				table[c|k<<n1] = lit1 | (e2&0x00ff0000)<<8 + e2&entryConsume
+			}
+		}
 	}
 }

@@ -172,3 +172,54 @@ func cropWindow(whole []byte, im *Image, rect image.Rectangle, bands []int) []by
 	}
 	return out
 }
+
+// TestFixtureDirectories checks what the manifest does not record: the
+// GDAL_METADATA text, the overview and mask IFDs, and which image Image()
+// picks.
+func TestFixtureDirectories(t *testing.T) {
+	for _, tc := range []struct {
+		path     string
+		metadata []string // substrings of IFD 0's GDAL_METADATA
+		kinds    string   // per IFD: i image, m mask, o overview
+	}{
+		{"georef/gdal_metadata.tif", []string{`<Item name="GOMEAN_FIXTURE">`, `<Item name="OTHER" domain="custom_domain">x</Item>`,
+			`<Item name="SCALE" sample="0" role="scale">0.5</Item>`, `<Item name="OFFSET" sample="0" role="offset">-10</Item>`}, "i"},
+		{"ovr/overviews_mask.tif", nil, "imoomm"},
+		{"ovr/overview_strips.tif", nil, "io"},
+		{"types/byte_none_p1.tif", nil, "i"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			r, err := Open(filepath.Join(fixturesDir, tc.path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var kinds []byte
+			for _, im := range r.Images() {
+				switch {
+				case im.IsMask():
+					kinds = append(kinds, 'm')
+				case im.IsOverview():
+					kinds = append(kinds, 'o')
+				default:
+					kinds = append(kinds, 'i')
+				}
+			}
+			if string(kinds) != tc.kinds {
+				t.Errorf("IFD kinds %q, want %q", kinds, tc.kinds)
+			}
+			if r.Image() != r.Images()[0] {
+				t.Errorf("Image() is IFD %d, want 0", r.Image().Index)
+			}
+			md := r.Images()[0].Metadata
+			for _, s := range tc.metadata {
+				if !strings.Contains(md, s) {
+					t.Errorf("GDAL_METADATA lacks %s:\n%s", s, md)
+				}
+			}
+			if len(tc.metadata) == 0 && md != "" {
+				t.Errorf("GDAL_METADATA = %q, want none", md)
+			}
+		})
+	}
+}

@@ -236,7 +236,7 @@ func TestQuietAndHelp(t *testing.T) {
 	if err != nil || !strings.Contains(stdout, "dev") || !strings.Contains(stdout, "commit") {
 		t.Errorf("--version printed %q (%v), want the version and commit", stdout, err)
 	}
-	for _, args := range [][]string{{"--help"}, {"mean", "--help"}, {"std", "--help"}, {"count", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"mean", "--help"}, {"std", "--help"}, {"count", "--help"}, {"info", "--help"}} {
 		stdout, _, err := run(t, args...)
 		if err != nil || !strings.Contains(stdout, "Examples") {
 			t.Errorf("%v: %v, output lacks an Examples block:\n%s", args, err, stdout)

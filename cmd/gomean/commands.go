@@ -4,5 +4,5 @@ import "github.com/urfave/cli/v3"
 
 // extraCommands returns the commands other than the reductions.
 func extraCommands() []*cli.Command {
-	return nil
+	return []*cli.Command{infoCommand()}
 }

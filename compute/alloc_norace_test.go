@@ -1,3 +1,5 @@
+//go:build !race
+
 package compute
 
 import (
@@ -12,7 +14,7 @@ type nullWriter struct{}
 
 func (nullWriter) WriteTile(context.Context, int, []byte) error { return nil }
 
-// TestTileAllocs checks that a worker in steady state allocates no buffers
+// TestTileAllocs (not run under the race detector, which allocates) checks that a worker in steady state allocates no buffers
 // per output tile: what remains is the cache's small bookkeeping (a block
 // record and its ready channel for each cached block, 2 per tile here)
 // and whatever the reader allocates.
