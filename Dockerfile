@@ -8,16 +8,17 @@
 # (the builder runs natively and cross-compiles; no emulation is needed).
 
 FROM --platform=$BUILDPLATFORM golang:1.26-bookworm AS build
-ARG TARGETOS=linux
-ARG TARGETARCH=amd64
-ARG TARGETVARIANT=
+# Set by BuildKit from --platform; empty with the classic builder.
+ARG TARGETOS
+ARG TARGETARCH
+ARG TARGETVARIANT
 ARG VERSION=dev
 ARG COMMIT=
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN GOARM="${TARGETVARIANT#v}" CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" \
+RUN GOARM="${TARGETVARIANT#v}" CGO_ENABLED=0 GOOS="${TARGETOS:-linux}" GOARCH="${TARGETARCH:-amd64}" \
     go build -trimpath -buildvcs=false \
       -ldflags "-s -w -buildid= -X main.version=${VERSION} -X main.commit=${COMMIT}" \
       -o /out/gomean ./cmd/gomean

@@ -16,7 +16,7 @@
 #   PY=/usr/bin/python3   interpreter with numpy, osgeo (GDAL) and rasterio
 #   CLEAN_OTHER_S=1.0     a run is "clean" if the rest of the machine used <= this many
 #                 CPU-seconds during it; medians use clean runs when there are >= 3
-#   QUIET_PCT=15  before each run wait (up to QUIET_WAIT=300 s) until the machine's
+#   QUIET_PCT=15  before each run wait (up to QUIET_WAIT=120 s) until the machine's
 #                 busy share over 2 s is below this; logged as bg_busy_pct
 #   AUTOGROUP_NICE=-10   raise this script's scheduler autogroup priority (root;
 #                 launch with setsid)
@@ -39,7 +39,7 @@ SKIP=${SKIP:-^$}
 PY=${PY:-/usr/bin/python3}
 CLEAN_OTHER_S=${CLEAN_OTHER_S:-1.0}
 QUIET_PCT=${QUIET_PCT:-15}
-QUIET_WAIT=${QUIET_WAIT:-300}
+QUIET_WAIT=${QUIET_WAIT:-120}
 VERIFY=${VERIFY:-1}
 REF=${REF:-gomean}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

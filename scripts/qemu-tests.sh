@@ -85,7 +85,7 @@ runsuite() {
 		rss=$(tail -n 1 "$log.rss" 2>/dev/null | awk '{printf "%d", $1/1024}')
 		if [ $rc -ne 0 ]; then
 			echo "qemu: FAIL $label $pkg (${secs}s, peak RSS ${rss} MiB, exit $rc):"
-			tail -n 60 "$log" | sed 's/^/    /'
+			grep -vE -- '^\s*(=== (RUN|PAUSE|CONT|NAME)|--- PASS)' "$log" | tail -n 60 | sed 's/^/    /'
 			failed=1
 		elif [ -n "$max_rss_mib" ] && [ "${rss:-0}" -gt "$max_rss_mib" ] && [[ $label == armv7* ]]; then
 			echo "qemu: FAIL $label $pkg: peak RSS ${rss} MiB over the ${max_rss_mib} MiB budget (${secs}s)"

@@ -21,6 +21,7 @@ import (
 	"image/png"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,7 @@ type point struct {
 type series struct {
 	label  string
 	points []point
+	color  color.RGBA // zero: the palette's
 }
 
 type seriesFlag []string
@@ -48,6 +50,7 @@ func main() {
 	title := flag.String("title", "wall time vs cores", "chart title")
 	note := flag.String("note", "", "a line of small text under the title")
 	clean := flag.Float64("clean", 1.0, "clean-run threshold of other CPU-seconds, as bench/summary")
+	floor := flag.Float64("floor", 0, "draw the codec floor: this many single-core CPU-seconds divided by the cores (bench/floor)")
 	flag.Var(&specs, "series", "LABEL=CONFIG@CORES,... (repeatable)")
 	flag.Parse()
 	if flag.NArg() != 1 || len(specs) == 0 {
@@ -58,6 +61,7 @@ func main() {
 	if err == nil {
 		var ss []series
 		if ss, err = parseSeries(specs, results.Summarize(runs, *clean)); err == nil {
+			ss = withFloor(ss, *floor)
 			err = writePNG(*out, draw(ss, *title, *note))
 		}
 	}
@@ -70,11 +74,13 @@ func main() {
 func parseSeries(specs []string, sum []results.Summary) ([]series, error) {
 	var out []series
 	for _, spec := range specs {
-		label, list, ok := strings.Cut(spec, "=")
-		if !ok || label == "" {
+		i := strings.LastIndex(spec, "=")
+		ok := i > 0
+		name, list := spec[:max(i, 0)], spec[i+1:]
+		if !ok || name == "" {
 			return nil, fmt.Errorf("-series %q: want LABEL=CONFIG@CORES,...", spec)
 		}
-		s := series{label: label}
+		s := series{label: name}
 		for _, item := range strings.Split(list, ",") {
 			cfg, n, ok := strings.Cut(item, "@")
 			c, err := strconv.Atoi(n)
@@ -95,15 +101,34 @@ func parseSeries(specs []string, sum []results.Summary) ([]series, error) {
 	return out, nil
 }
 
+// withFloor adds the codec floor, floor/n at every core count n the
+// series have, when floor > 0.
+func withFloor(ss []series, floor float64) []series {
+	if floor <= 0 {
+		return ss
+	}
+	maxC := 1
+	for _, s := range ss {
+		for _, p := range s.points {
+			maxC = max(maxC, p.cores)
+		}
+	}
+	f := series{label: "codec floor (gomean codecs, CPU-s / cores)", color: color.RGBA{120, 120, 120, 255}}
+	for c := 1; c <= maxC; c++ {
+		f.points = append(f.points, point{c, floor / float64(c)})
+	}
+	return append(ss, f)
+}
+
 var palette = []color.RGBA{
 	{0, 90, 200, 255}, {220, 90, 0, 255}, {0, 150, 70, 255}, {170, 0, 140, 255},
 	{120, 120, 0, 255}, {0, 150, 160, 255}, {200, 0, 40, 255},
 }
 
 const (
-	width, height = 1150, 620
-	left, right   = 100, 420 // plot margins; the legend is on the right
-	top, bottom   = 90, 80
+	width, height = 1220, 620
+	left, right   = 100, 490 // plot margins; the legend is on the right
+	top, bottom   = 115, 80
 )
 
 func draw(ss []series, title, note string) *image.RGBA {
@@ -122,7 +147,7 @@ func draw(ss []series, title, note string) *image.RGBA {
 		if maxC == 1 {
 			return (px0 + px1) / 2
 		}
-		return px0 + 40 + (c-1)*(px1-px0-80)/(maxC-1)
+		return px0 + 110 + (c-1)*(px1-px0-180)/(maxC-1)
 	}
 	yOf := func(v float64) int { return py0 - int(math.Round(v/ymax*float64(py0-py1))) }
 	drawText(img, left, 20, title, black, 3)
@@ -145,8 +170,12 @@ func draw(ss []series, title, note string) *image.RGBA {
 	}
 	drawText(img, (px0+px1)/2-textWidth("cores", 2)/2, py0+40, "cores", black, 2)
 	drawText(img, 10, py1-36, "wall s", black, 2)
+	var labels []label
 	for i, s := range ss {
 		c := palette[i%len(palette)]
+		if s.color.A != 0 {
+			c = s.color
+		}
 		for j, p := range s.points {
 			x, y := xOf(p.cores), yOf(p.wall)
 			if j > 0 {
@@ -155,13 +184,45 @@ func draw(ss []series, title, note string) *image.RGBA {
 			}
 			fillRect(img, x-5, y-5, x+6, y+6, c)
 			lab := strconv.FormatFloat(p.wall, 'f', 2, 64)
-			drawText(img, x+10, y-20, lab, c, 2)
+			lx := x + 10
+			if p.cores == 1 && maxC > 1 {
+				lx = x - 10 - textWidth(lab, 2)
+			}
+			labels = append(labels, label{lx, y - 7, lab, c})
 		}
 		ly := top + 10 + i*30
 		fillRect(img, width-right+40, ly+3, width-right+70, ly+9, c)
 		drawText(img, width-right+78, ly, s.label, c, 2)
 	}
+	for _, l := range spread(labels, 16) {
+		drawText(img, l.x, l.y, l.text, l.c, 2)
+	}
 	return img
+}
+
+// A label is a value written next to a point.
+type label struct {
+	x, y int
+	text string
+	c    color.RGBA
+}
+
+// spread moves labels that share a column apart vertically so that they
+// are at least gap pixels apart, keeping their order.
+func spread(ls []label, gap int) []label {
+	out := slices.Clone(ls)
+	slices.SortStableFunc(out, func(a, b label) int {
+		if a.x != b.x {
+			return a.x - b.x
+		}
+		return a.y - b.y
+	})
+	for i := 1; i < len(out); i++ {
+		if out[i].x == out[i-1].x && out[i].y < out[i-1].y+gap {
+			out[i].y = out[i-1].y + gap
+		}
+	}
+	return out
 }
 
 // niceScale returns an axis maximum >= v and a tick step of 1, 2 or 5

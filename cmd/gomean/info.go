@@ -313,14 +313,11 @@ func (f *fileInfo) writeBand(p *errWriter, b int) {
 		p.printf("  NoData Value=%s\n", f.NoData.Text)
 	}
 	if len(f.Overviews) > 0 {
-		s := make([]string, len(f.Overviews))
-		for i, o := range f.Overviews {
-			s[i] = fmt.Sprintf("%dx%d", o[0], o[1])
-		}
-		p.printf("  Overviews: %s\n", strings.Join(s, ", "))
+		p.printf("  Overviews: %s\n", sizeList(f.Overviews))
 	}
-	for _, m := range f.Masks {
-		p.printf("  Mask: %dx%d\n", m[0], m[1])
+	if len(f.Masks) > 0 {
+		// In file order: GDAL writes the full-resolution mask first.
+		p.printf("  Masks: %s\n", sizeList(f.Masks))
 	}
 	f.writeMetadata(p, b, "  Metadata:\n", "    ")
 }
@@ -343,6 +340,15 @@ func (f *fileInfo) writeMetadata(p *errWriter, sample int, head, indent string) 
 		}
 		p.printf("%s%s=%s\n", indent, name, it.Value)
 	}
+}
+
+// sizeList formats sizes as "50x70, 25x35".
+func sizeList(sizes [][2]int) string {
+	s := make([]string, len(sizes))
+	for i, o := range sizes {
+		s[i] = fmt.Sprintf("%dx%d", o[0], o[1])
+	}
+	return strings.Join(s, ", ")
 }
 
 func roleLabel(role string) string {

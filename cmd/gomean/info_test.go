@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,6 +51,12 @@ type gdalInfo struct {
 		Overviews   []struct {
 			Size []int `json:"size"`
 		} `json:"overviews"`
+		Mask *struct {
+			Flags     []string `json:"flags"`
+			Overviews []struct {
+				Size []int `json:"size"`
+			} `json:"overviews"`
+		} `json:"mask"`
 	} `json:"bands"`
 }
 
@@ -147,6 +154,15 @@ func compareInfo(t *testing.T, f *fileInfo, g *gdalInfo) {
 	compareMetadata(t, f, g)
 	if len(f.Overviews) != len(b.Overviews) {
 		t.Errorf("%d overviews, gdalinfo %d", len(f.Overviews), len(b.Overviews))
+	}
+	// A mask IFD shows in gdalinfo as a PER_DATASET mask whose overviews
+	// are the reduced mask IFDs.
+	wantMasks := 0
+	if b.Mask != nil && slices.Contains(b.Mask.Flags, "PER_DATASET") {
+		wantMasks = 1 + len(b.Mask.Overviews)
+	}
+	if len(f.Masks) != wantMasks {
+		t.Errorf("%d mask IFDs, gdalinfo: %d (mask %+v)", len(f.Masks), wantMasks, b.Mask)
 	}
 	for i := range min(len(f.Overviews), len(b.Overviews)) {
 		if !reflect.DeepEqual(f.Overviews[i][:], b.Overviews[i].Size) {
