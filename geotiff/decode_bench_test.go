@@ -9,7 +9,7 @@ import (
 // samples, per codec and predictor, on the GDAL-made fixtures.
 func BenchmarkReadTile(b *testing.B) {
 	for _, name := range []string{
-		"dem/dem_a.tif",               // float32 DEFLATE predictor 3, 256x256 tiles
+		"dem/dem_a.tif", // float32 DEFLATE predictor 3, 256x256 tiles
 		"types/float32_deflate_p1.tif", "types/float32_zstd_p3.tif", "types/float32_lzw_p3.tif",
 		"types/int16_deflate_p2.tif", "types/uint16_zstd_p2.tif", "types/byte_packbits_p1.tif",
 		"types/float64_none_p1.tif",

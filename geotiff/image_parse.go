@@ -154,10 +154,11 @@ func (im *Image) parseLayout(lim Limits) error {
 		return FormatError(fmt.Sprintf("%v has %d and %v %d values: want %d (%d×%d blocks × %d planes)",
 			offTag, offs.Count, cntTag, cnts.Count, want, across, down, planes))
 	}
-	im.offsets, im.counts = offs.Uints()[:want], cnts.Uints()[:want]
-	if im.offsets == nil || im.counts == nil {
+	o, c := offs.Uints(), cnts.Uints()
+	if o == nil || c == nil {
 		return FormatError(fmt.Sprintf("%v or %v is not an integer array", offTag, cntTag))
 	}
+	im.offsets, im.counts = o[:want], c[:want]
 	// Decoded size of one full block, checked for overflow on any int size.
 	size := uint64(im.TileWidth)
 	for _, m := range []uint64{uint64(im.TileHeight), uint64(im.TileBands()), uint64(max(im.Type.Size(), 1))} {

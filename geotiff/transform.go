@@ -17,12 +17,17 @@ func parseGeoref(fs Fields) Georef {
 		}
 	}
 	scale := fs.Get(TagModelPixelScale)
-	if m := fs.Get(TagModelTransformation); m != nil && m.Count >= 16 {
-		v := m.Floats()
+	var v, s []float64
+	if m := fs.Get(TagModelTransformation); m != nil {
+		v = m.Floats()
+	}
+	if scale != nil {
+		s = scale.Floats()
+	}
+	if len(v) >= 16 {
 		g.Transform = GeoTransform{v[3], v[0], v[1], v[7], v[4], v[5]}
 		g.HasTransform = true
-	} else if scale != nil && scale.Count >= 2 && len(g.TiePoints) >= 1 {
-		s := scale.Floats()
+	} else if len(s) >= 2 && len(g.TiePoints) >= 1 {
 		t := g.TiePoints[0]
 		g.Transform = GeoTransform{t.X - t.I*s[0], s[0], 0, t.Y + t.J*s[1], 0, -s[1]}
 		g.HasTransform = true

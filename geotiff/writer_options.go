@@ -146,7 +146,7 @@ func (o WriterOptions) config() (*writerConfig, error) {
 }
 
 func (c *writerConfig) checkSize() error {
-	if c.Width <= 0 || c.Height <= 0 || c.Width > math.MaxUint32 || c.Height > math.MaxUint32 {
+	if c.Width <= 0 || c.Height <= 0 || int64(c.Width) > math.MaxUint32 || int64(c.Height) > math.MaxUint32 {
 		return fmt.Errorf("geotiff: invalid image size %dx%d: want 1 to %d pixels each way", c.Width, c.Height, uint32(math.MaxUint32))
 	}
 	if c.Bands <= 0 || c.Bands > math.MaxUint16 {
