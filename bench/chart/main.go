@@ -113,7 +113,7 @@ func withFloor(ss []series, floor float64) []series {
 			maxC = max(maxC, p.cores)
 		}
 	}
-	f := series{label: "codec floor (gomean codecs, CPU-s / cores)", color: color.RGBA{120, 120, 120, 255}}
+	f := series{label: "codec floor (CPU-s / cores)", color: color.RGBA{120, 120, 120, 255}}
 	for c := 1; c <= maxC; c++ {
 		f.points = append(f.points, point{c, floor / float64(c)})
 	}

@@ -81,8 +81,8 @@ func write(w io.Writer, ss []results.Summary, ref string, cpus int, cores string
 			pts = append(pts, point{s, c})
 		}
 	}
-	if len(pts) == 0 {
-		return nil
+	if len(pts) < 2 {
+		return nil // a scaling table needs at least two core counts
 	}
 	base := pts[0]
 	fmt.Fprintln(w)
