@@ -91,9 +91,36 @@ func floatDiff(row, scratch []byte, size, spp int) {
 			}
 		}
 	}
+	if spp == 1 {
+		diffBytes(row, scratch[:len(row)])
+		return
+	}
 	copy(row[:spp], scratch[:spp])
 	for j := spp; j < len(row); j++ {
 		row[j] = scratch[j] - scratch[j-spp]
+	}
+}
+
+// diffBytes stores in dst the bytewise differences (mod 256) of src with
+// its predecessor: dst[0] = src[0], dst[i] = src[i] - src[i-1]. It works on
+// 8-byte little-endian words: the word shifted up by 8 bits, with the last
+// byte of the previous word in its low byte, is each byte's predecessor,
+// subtracted bytewise without borrows crossing bytes. It inverts prefixSum.
+func diffBytes(dst, src []byte) {
+	const hi = 0x8080808080808080
+	dst = dst[:len(src)]
+	var prev uint64
+	i := 0
+	for ; i+8 <= len(src); i += 8 {
+		x := binary.LittleEndian.Uint64(src[i:])
+		y := x<<8 | prev
+		binary.LittleEndian.PutUint64(dst[i:], ((x|hi)-(y&^hi))^((x^^y)&hi))
+		prev = x >> 56
+	}
+	last := byte(prev)
+	for ; i < len(src); i++ {
+		dst[i] = src[i] - last
+		last = src[i]
 	}
 }
 

@@ -127,3 +127,28 @@ func BenchmarkEncodePredictor(b *testing.B) {
 		})
 	}
 }
+
+func TestDiffBytesInvertsPrefixSum(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 17, 1024, 1031} {
+		src := make([]byte, n)
+		for i := range src {
+			src[i] = byte(i*i*31 + i*7 + 3)
+		}
+		d := make([]byte, n)
+		diffBytes(d, src)
+		for i := range src {
+			var want byte = src[i]
+			if i > 0 {
+				want = src[i] - src[i-1]
+			}
+			if d[i] != want {
+				t.Fatalf("n=%d: diff byte %d = %d, want %d", n, i, d[i], want)
+			}
+		}
+		back := make([]byte, n)
+		prefixSum(back, d)
+		if string(back) != string(src) {
+			t.Fatalf("n=%d: prefixSum(diffBytes(x)) != x", n)
+		}
+	}
+}
