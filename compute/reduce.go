@@ -89,21 +89,14 @@ func countValid(cnt []int32, v []float64) {
 func (r *reducer) mean(out []float64, vals [][]float64) {
 	n := len(out)
 	cnt, sum := r.cnt[:n], r.acc[:n]
-	clear(sum)
 	if r.weights == nil {
-		for _, v := range vals {
-			for p, x := range v[:n] {
-				if x == x {
-					sum[p] += x
-					cnt[p]++
-				}
-			}
-		}
+		sumValid(sum, cnt, vals)
 		for p := range out {
 			out[p] = sum[p] / float64(cnt[p]) // 0/0 is NaN: no valid input
 		}
 		return
 	}
+	clear(sum)
 	sw := r.acc2[:n]
 	clear(sw)
 	for k, v := range vals {
@@ -127,12 +120,18 @@ func (r *reducer) mean(out []float64, vals [][]float64) {
 
 func (r *reducer) sum(out []float64, vals [][]float64) {
 	n := len(out)
-	cnt := r.cnt[:n]
-	clear(out)
+	sumValid(out, r.cnt[:n], vals)
+}
+
+// sumValid sets sum[p] to the sum of the valid (non-NaN) vals[k][p] and
+// adds their number to cnt[p], for p < len(sum).
+func sumValid(sum []float64, cnt []int32, vals [][]float64) {
+	n := len(sum)
+	clear(sum)
 	for _, v := range vals {
 		for p, x := range v[:n] {
 			if x == x {
-				out[p] += x
+				sum[p] += x
 				cnt[p]++
 			}
 		}
@@ -164,16 +163,8 @@ func (r *reducer) extreme(out []float64, vals [][]float64) {
 func (r *reducer) std(out []float64, vals [][]float64) {
 	n := len(out)
 	cnt, mean, ss := r.cnt[:n], r.acc[:n], r.acc2[:n]
-	clear(mean)
 	clear(ss)
-	for _, v := range vals {
-		for p, x := range v[:n] {
-			if x == x {
-				mean[p] += x
-				cnt[p]++
-			}
-		}
-	}
+	sumValid(mean, cnt, vals)
 	for p := range mean {
 		mean[p] /= float64(cnt[p])
 	}
