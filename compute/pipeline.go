@@ -89,9 +89,11 @@ func (p *pipeline) progress(total int) {
 type worker struct {
 	p     *pipeline
 	red   *reducer
+	fused *fused32 // nil unless the run qualifies for the fused float32 path
 	enc   encoder
 	win   [][][]byte // per input, its window buffers
 	views [][]view   // per input, one view per band of the tile
+	one   []view     // per input, the view of the band being reduced
 	vals  [][]float64
 	out   []float64
 	buf   []byte
@@ -112,9 +114,11 @@ func (p *pipeline) newWorker() *worker {
 	wk := &worker{
 		p:     p,
 		red:   newReducer(p.cfg.Op, p.cfg.Weights, p.cfg.PropagateNoData, p.cfg.MinValid, chunk),
+		fused: newFused32(p, fill),
 		enc:   newEncoder(p.cfg.Type, fill),
 		win:   make([][][]byte, n),
 		views: make([][]view, n),
+		one:   make([]view, n),
 		vals:  make([][]float64, n),
 		out:   make([]float64, chunk),
 		fill:  sampleBytes(p.cfg.Type, fill),
@@ -141,10 +145,24 @@ func (wk *worker) tile(ctx context.Context, i int, w writeTiler) error {
 	px := bounds.Dx() * bounds.Dy()
 	stride := len(bands)
 	wk.buf = grow(wk.buf, px*stride*p.cfg.Type.Size())
+	wk.reduceTile(bands, px)
+	if rect != bounds {
+		tiling.Fill(tiling.Buffer{Data: wk.buf, Rect: bounds, Stride: stride, Size: p.cfg.Type.Size()}, rect, wk.fill)
+	}
+	return w.WriteTile(ctx, i, wk.buf)
+}
+
+// reduceTile computes the px pixels of every band of the tile into wk.buf
+// from the views loaded for it.
+func (wk *worker) reduceTile(bands []int, px int) {
+	stride := len(bands)
 	for j := range bands {
+		if wk.fused != nil && wk.fusedBand(j, px) {
+			continue
+		}
 		for p0 := 0; p0 < px; p0 += chunk {
 			c := min(chunk, px-p0)
-			for k, s := range p.srcs {
+			for k, s := range wk.p.srcs {
 				v := wk.views[k][j]
 				s.dec.decode(wk.vals[k][:c], v.data, v.first+p0*v.stride, v.stride)
 			}
@@ -152,8 +170,13 @@ func (wk *worker) tile(ctx context.Context, i int, w writeTiler) error {
 			wk.enc.encode(wk.buf, j+p0*stride, stride, wk.out[:c])
 		}
 	}
-	if rect != bounds {
-		tiling.Fill(tiling.Buffer{Data: wk.buf, Rect: bounds, Stride: stride, Size: p.cfg.Type.Size()}, rect, wk.fill)
+}
+
+// fusedBand reduces band j of the tile with the fused float32 path, and
+// reports whether it could.
+func (wk *worker) fusedBand(j, px int) bool {
+	for k := range wk.views {
+		wk.one[k] = wk.views[k][j]
 	}
-	return w.WriteTile(ctx, i, wk.buf)
+	return wk.fused.reduce(wk.buf, wk.one, px)
 }
