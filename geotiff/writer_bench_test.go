@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -99,8 +101,9 @@ func BenchmarkWriter(b *testing.B) {
 	}
 }
 
-// BenchmarkCompressionLevel measures size and speed of each DEFLATE and
-// ZSTD level on DEM tiles after the floating-point predictor: the
+// BenchmarkCompressionLevel measures size and speed of DEFLATE (Huffman
+// only, levels 1 to 9) and ZSTD levels on DEM tiles, after the
+// floating-point predictor (pred3/) and without one (pred1/): the
 // measurement behind DefaultDeflateLevel. ratio is compressed/raw bytes.
 // The tiles are a 1024×1024 window of the float32 file named by
 // $GEOTIFF_BENCH_DEM (e.g. made by ../shared/bench/gen_dem.py), or of
@@ -109,15 +112,20 @@ func BenchmarkCompressionLevel(b *testing.B) {
 	const size = 1024
 	raster := benchDEM(b, size)
 	cfg, _ := WriterOptions{Width: size, Height: size, Bands: 1, Type: Float32}.config()
-	var tiles [][]byte
+	var tiles, plain [][]byte
 	scratch := make([]byte, cfg.rowSamples*4)
 	for i := range cfg.numTiles {
 		t := tileOf(raster, cfg, i)
+		plain = append(plain, slices.Clone(t))
 		encodePredictor(t, PredictorFloat, 4, cfg.rowSamples, 1, false, scratch)
 		tiles = append(tiles, t)
 	}
 	run := func(name string, enc func(dst, src []byte) ([]byte, error)) {
 		b.Run(name, func(b *testing.B) {
+			tiles := tiles
+			if strings.HasPrefix(name, "pred1/") {
+				tiles = plain
+			}
 			b.SetBytes(int64(len(tiles) * cfg.tileBytes))
 			var out []byte
 			var n int
@@ -131,13 +139,17 @@ func BenchmarkCompressionLevel(b *testing.B) {
 			b.ReportMetric(float64(n)/float64(len(tiles)*cfg.tileBytes), "ratio")
 		})
 	}
-	for level := 1; level <= 9; level++ {
-		e, _ := deflate.NewEncoder(level)
-		run(fmt.Sprintf("DEFLATE-%d", level), e.Encode)
-	}
-	for _, level := range []int{1, 3, 6, 9, 15} {
-		e, _ := deflate.NewZstdEncoder(level)
-		run(fmt.Sprintf("ZSTD-%d", level), e.Encode)
+	for _, pred := range []string{"pred3/", "pred1/"} {
+		e, _ := deflate.NewEncoder(deflate.HuffmanOnly)
+		run(pred+"DEFLATE-huffman", e.Encode)
+		for level := 1; level <= 9; level++ {
+			e, _ := deflate.NewEncoder(level)
+			run(fmt.Sprintf("%sDEFLATE-%d", pred, level), e.Encode)
+		}
+		for _, level := range []int{1, 3, 6, 9, 15} {
+			e, _ := deflate.NewZstdEncoder(level)
+			run(fmt.Sprintf("%sZSTD-%d", pred, level), e.Encode)
+		}
 	}
 }
 

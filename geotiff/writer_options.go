@@ -47,6 +47,11 @@ const (
 	// DefaultZstdLevel is the ZSTD level used when Level is 0, GDAL's
 	// default ZSTD_LEVEL.
 	DefaultZstdLevel = 9
+	// DeflateHuffmanOnly is a DEFLATE Level that only entropy-codes the
+	// bytes, looking for no repeats. After the floating-point predictor it
+	// is about twice as fast as level 1 and its output about 12% larger
+	// (BenchmarkCompressionLevel); every DEFLATE reader decodes it.
+	DeflateHuffmanOnly = -2
 )
 
 // maxClassicOffset is the largest offset a classic TIFF can hold.
@@ -73,9 +78,10 @@ type WriterOptions struct {
 	// Compression is CompressionDeflate (the default when 0),
 	// CompressionZSTD, CompressionLZW or CompressionNone.
 	Compression Compression
-	// Level is the compression level: DEFLATE 1 to 9 (default
-	// DefaultDeflateLevel), ZSTD 1 to 22 as GDAL's ZSTD_LEVEL (default
-	// DefaultZstdLevel). It is ignored for LZW and NONE.
+	// Level is the compression level: DEFLATE 1 to 9 or
+	// DeflateHuffmanOnly (default DefaultDeflateLevel), ZSTD 1 to 22 as
+	// GDAL's ZSTD_LEVEL (default DefaultZstdLevel). It is ignored for LZW
+	// and NONE.
 	Level int
 	// Predictor is PredictorNone, PredictorHorizontal or PredictorFloat
 	// (float types only). The default when 0 is PredictorFloat for float
@@ -210,8 +216,8 @@ func (c *writerConfig) checkCodec() error {
 	case CompressionDeflate:
 		if c.Level == 0 {
 			c.Level = DefaultDeflateLevel
-		} else if c.Level < 1 || c.Level > 9 {
-			return fmt.Errorf("geotiff: invalid DEFLATE level %d: want value in range [1, 9]", c.Level)
+		} else if (c.Level < 1 || c.Level > 9) && c.Level != DeflateHuffmanOnly {
+			return fmt.Errorf("geotiff: invalid DEFLATE level %d: want value in range [1, 9] or DeflateHuffmanOnly (%d)", c.Level, DeflateHuffmanOnly)
 		}
 	case CompressionZSTD:
 		if c.Level == 0 {

@@ -184,6 +184,18 @@ func writerMatrix() []matrixCase {
 			}
 		}
 	}
+	// Huffman-only DEFLATE, with and without a predictor.
+	for _, typ := range []SampleType{Uint8, Int16, Float32, Float64} {
+		for _, pred := range []Predictor{PredictorNone, PredictorHorizontal} {
+			o := WriterOptions{Width: 70, Height: 37, Bands: 3, Type: typ, TileWidth: 32, TileHeight: 16,
+				Planar: PlanarContig, ByteOrder: binary.LittleEndian,
+				Compression: CompressionDeflate, Level: DeflateHuffmanOnly, Predictor: pred, Workers: 2}
+			if typ.IsFloat() && pred == PredictorHorizontal {
+				o.Predictor = PredictorFloat
+			}
+			cases = append(cases, matrixCase{fmt.Sprintf("%v_DEFLATE-huffman_%v", typ, o.Predictor), o})
+		}
+	}
 	return cases
 }
 

@@ -135,6 +135,7 @@ func TestReduceCommands(t *testing.T) {
 		{"quoted glob", []string{"-o", out("14.tif"), filepath.Join(f.dir, "[ab].tif")}, "14.tif", 4, 19, geotiff.Float32, geotiff.CompressionDeflate, 256},
 		{"plain creation flags", []string{"-o", out("15.tif"), "--compress", "NONE", "--tile", "32", "--workers", "3", f.a, f.b}, "15.tif", 4, 19, geotiff.Float32, geotiff.CompressionNone, 32},
 		{"block size co", []string{"-o", out("16.tif"), "--co", "BLOCKXSIZE=64", "--co", "BLOCKYSIZE=64", "--co", "PREDICTOR=2", "--co", "NUM_THREADS=2", "--co", "BIGTIFF=YES", f.a}, "16.tif", 4, 14, geotiff.Float32, geotiff.CompressionDeflate, 64},
+		{"huffman only", []string{f.a, f.b, "-o", out("18.tif"), "--co", "ZLEVEL=huffman"}, "18.tif", 4, 19, geotiff.Float32, geotiff.CompressionDeflate, 256},
 		{"float64 propagate", []string{"-o", out("17.tif"), "-ot", "Float64", "--propagate-nodata", f.a, f.b}, "17.tif", 0, -9999, geotiff.Float64, geotiff.CompressionDeflate, 256},
 	}
 	for _, tt := range tests {
@@ -180,7 +181,7 @@ func TestReduceErrors(t *testing.T) {
 		{"unknown flag", []string{"-o", out, f.a, "--bogus"}, 2, []string{"bogus"}},
 		{"unknown creation option", []string{"-o", out, f.a, "--co", "FOO=1"}, 2, []string{"unknown creation option FOO"}},
 		{"bad compress", []string{"-o", out, f.a, "--co", "COMPRESS=JPEG"}, 2, []string{"JPEG", "DEFLATE, ZSTD"}},
-		{"bad zlevel", []string{"-o", out, f.a, "--co", "ZLEVEL=12"}, 2, []string{"ZLEVEL=12", "1 to 9"}},
+		{"bad zlevel", []string{"-o", out, f.a, "--co", "ZLEVEL=12"}, 2, []string{"ZLEVEL=12", "1 to 9, or HUFFMAN"}},
 		{"conflict", []string{"-o", out, f.a, "--co", "ZLEVEL=9", "--level", "3"}, 2, []string{"--level 3 conflicts with --co ZLEVEL=9"}},
 		{"bad tile", []string{"-o", out, f.a, "--tile", "100"}, 2, []string{"--tile 100", "multiples of 16"}},
 		{"bad type", []string{"-o", out, f.a, "-ot", "Complex64"}, 2, []string{"Complex64"}},

@@ -46,8 +46,10 @@ func (c *creation) co(item string) error {
 	case "COMPRESS":
 		err = c.compress(v, how)
 	case "ZLEVEL":
-		if c.zlevel, err = atoiRange(v, 1, 9); err != nil {
-			return bad("a DEFLATE level from 1 to 9")
+		if strings.EqualFold(v, "HUFFMAN") {
+			c.zlevel = geotiff.DeflateHuffmanOnly
+		} else if c.zlevel, err = atoiRange(v, 1, 9); err != nil {
+			return bad("a DEFLATE level from 1 to 9, or HUFFMAN")
 		}
 		err = c.note("level", how)
 	case "ZSTD_LEVEL":
@@ -185,7 +187,7 @@ func (c *creation) finish() (geotiff.WriterOptions, error) {
 	switch o.Compression {
 	case 0, geotiff.CompressionDeflate:
 		o.Level = c.zlevel
-		if o.Level < 0 || o.Level > 9 {
+		if (o.Level < 0 || o.Level > 9) && o.Level != geotiff.DeflateHuffmanOnly {
 			return o, usagef("DEFLATE level %d (%s): want 1 to 9", o.Level, c.set["level"])
 		}
 	case geotiff.CompressionZSTD:
