@@ -107,6 +107,7 @@ add gomean_1core    mean taskset -c 0 env GOMAXPROCS=1 "${G[@]}" --workers 1 "${
 add gomean_z6p3     mean "${G[@]}" --co ZLEVEL=6 --co PREDICTOR=3 "${IN[@]}"    # matches GDAL ZLEVEL=6 PREDICTOR=3
 add gomean_z6       mean "${G[@]}" --co ZLEVEL=6 --co PREDICTOR=1 "${IN[@]}"    # GDAL's default options, literally
 add gomean_z7       mean "${G[@]}" --co ZLEVEL=7 --co PREDICTOR=1 "${IN[@]}"    # no predictor, GDAL-default size
+add gomean_huff     mean "${G[@]}" --co ZLEVEL=HUFFMAN "${IN[@]}"                 # Huffman-only DEFLATE + predictor 3: the fast option
 add gomean_skip     mean "$GOMEAN" -q --overwrite -o "@OUT@" "${IN[@]}"         # default nodata semantics
 
 # a. the rasterio + multiprocessing script

@@ -30,10 +30,11 @@
 package deflate
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sync"
 
-	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/flate"
 )
 
 // Compression levels of [NewEncoder], with the meaning of the standard
@@ -49,17 +50,21 @@ const (
 )
 
 // Encoder compresses byte slices to zlib streams at a fixed level.
-// It is safe for concurrent use: each call takes a klauspost zlib writer
-// from a pool and resets it onto the caller's buffer.
+// It is safe for concurrent use: each call takes a klauspost DEFLATE
+// writer from a pool and resets it onto the caller's buffer. The zlib
+// header and the Adler-32 trailer are written here (the checksum with this
+// package's own, faster Adler-32), byte for byte as klauspost's zlib
+// writer writes them.
 type Encoder struct {
-	level int
-	pool  sync.Pool // of *zlibWriter
+	level  int
+	header [2]byte
+	pool   sync.Pool // of *flateWriter
 }
 
-// zlibWriter pairs a pooled zlib writer with the buffer it appends to.
-type zlibWriter struct {
+// flateWriter pairs a pooled DEFLATE writer with the buffer it appends to.
+type flateWriter struct {
 	buf appendWriter
-	zw  *zlib.Writer
+	fw  *flate.Writer
 }
 
 // appendWriter is an io.Writer that appends to a byte slice.
@@ -76,7 +81,27 @@ func NewEncoder(level int) (*Encoder, error) {
 	if level < HuffmanOnly || level > BestCompression {
 		return nil, fmt.Errorf("deflate: invalid compression level %d: want value in range [0, 9]", level)
 	}
-	return &Encoder{level: level}, nil
+	e := &Encoder{level: level}
+	e.header = zlibHeader(level)
+	return e, nil
+}
+
+// zlibHeader returns the two-byte zlib header (RFC 1950) for a level:
+// 32 KiB window, DEFLATE, the FLEVEL hint and the check bits.
+func zlibHeader(level int) [2]byte {
+	h := [2]byte{0x78, 0}
+	switch level {
+	case HuffmanOnly, NoCompression, BestSpeed:
+		h[1] = 0 << 6
+	case 2, 3, 4, 5:
+		h[1] = 1 << 6
+	case 6, DefaultCompression:
+		h[1] = 2 << 6
+	default: // 7, 8, 9
+		h[1] = 3 << 6
+	}
+	h[1] += uint8(31 - binary.BigEndian.Uint16(h[:])%31)
+	return h
 }
 
 // Level reports the compression level the Encoder was created with.
@@ -85,23 +110,25 @@ func (e *Encoder) Level() int { return e.level }
 // Encode appends a complete zlib stream holding src to dst and returns the
 // extended slice. The output depends only on src and the level.
 func (e *Encoder) Encode(dst, src []byte) ([]byte, error) {
-	w, _ := e.pool.Get().(*zlibWriter)
+	w, _ := e.pool.Get().(*flateWriter)
 	if w == nil {
-		w = new(zlibWriter)
-		zw, err := zlib.NewWriterLevel(&w.buf, e.level)
+		w = new(flateWriter)
+	}
+	w.buf.b = append(dst, e.header[:]...)
+	if w.fw == nil {
+		fw, err := flate.NewWriter(&w.buf, e.level)
 		if err != nil {
 			return dst, fmt.Errorf("deflate: %w", err)
 		}
-		w.zw = zw
+		w.fw = fw
 	} else {
-		w.zw.Reset(&w.buf)
+		w.fw.Reset(&w.buf)
 	}
-	w.buf.b = dst
-	_, err := w.zw.Write(src)
+	_, err := w.fw.Write(src)
 	if err == nil {
-		err = w.zw.Close()
+		err = w.fw.Close()
 	}
-	out := w.buf.b
+	out := binary.BigEndian.AppendUint32(w.buf.b, adler32Checksum(src))
 	w.buf.b = nil // do not keep the caller's buffer alive in the pool
 	e.pool.Put(w)
 	if err != nil {

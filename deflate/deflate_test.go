@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	stdzlib "compress/zlib"
+
+	kpzlib "github.com/klauspost/compress/zlib"
 )
 
 func TestNewEncoderLevels(t *testing.T) {
@@ -127,4 +129,46 @@ func ExampleEncoder() {
 	n, err := Inflate(dst, enc)
 	fmt.Println(n, err, bytes.Equal(dst, tile))
 	// Output: 4096 <nil> true
+}
+
+// TestEncoderMatchesZlibWriter checks that Encode, which writes the zlib
+// header and Adler-32 trailer itself around klauspost's DEFLATE writer,
+// gives exactly the bytes of klauspost's zlib writer at every level.
+func TestEncoderMatchesZlibWriter(t *testing.T) {
+	for _, in := range testInputs() {
+		for level := HuffmanOnly; level <= BestCompression; level++ {
+			e, err := NewEncoder(level)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.Encode(nil, in.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			zw, err := kpzlib.NewWriterLevel(&want, level)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := zw.Write(in.data); err != nil {
+				t.Fatal(err)
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want.Bytes()) {
+				t.Errorf("%s level %d: Encode gives %d bytes, klauspost zlib %d; first difference at %d",
+					in.name, level, len(got), want.Len(), firstDiffAt(got, want.Bytes()))
+			}
+		}
+	}
+}
+
+func firstDiffAt(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }
