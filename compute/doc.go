@@ -28,6 +28,10 @@
 //
 // An input whose tiles are the output's tiles (same tile size, pixel
 // interleaved) is read tile by tile straight into the worker's buffer.
+// The unweighted mean and the sum of float32 inputs into a float32 output
+// skip the float64 chunks: one loop reads the samples of a pixel, adds the
+// valid ones in float64 and stores the float32 result, with the same
+// arithmetic in the same order, so the bytes are the same either way.
 // Other inputs (strips, other tile sizes, band-interleaved files) go
 // through a cache shared by the workers: each decoded block is counted
 // with the number of output tiles that need it and freed after the last

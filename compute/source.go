@@ -66,17 +66,32 @@ func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []
 	for j := range bands {
 		views[j] = view{data: buf, first: j, stride: len(bands)}
 	}
+	// Blocks that another worker is decoding are left for a second pass,
+	// so two workers on neighbouring output tiles, which need the same
+	// blocks in the same order, decode different blocks side by side
+	// instead of one waiting for each block the other decodes.
 	cover := s.grid.Cover(rect)
+	var later [][2]int
 	for plane := range s.uses {
 		if !needsPlane(s, bands, plane) {
 			continue
 		}
 		for row := cover.Min.Y; row < cover.Max.Y; row++ {
 			for col := cover.Min.X; col < cover.Max.X; col++ {
-				if err := s.copyBlock(p, s.im.TileIndex(col, row, plane), plane, dst, rect, bands); err != nil {
+				i := s.im.TileIndex(col, row, plane)
+				done, err := s.copyBlock(p, i, plane, dst, rect, bands, false)
+				if err != nil {
 					return err
 				}
+				if !done {
+					later = append(later, [2]int{i, plane})
+				}
 			}
+		}
+	}
+	for _, ip := range later {
+		if _, err := s.copyBlock(p, ip[0], ip[1], dst, rect, bands, true); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -92,15 +107,19 @@ func needsPlane(s *source, bands []int, plane int) bool {
 }
 
 // copyBlock copies the part of block i (of plane plane) that lies in rect
-// into dst, for every band of that plane.
-func (s *source) copyBlock(p *pipeline, i, plane int, dst tiling.Buffer, rect image.Rectangle, bands []int) error {
+// into dst, for every band of that plane. Without wait it copies nothing
+// and reports false when another worker is decoding the block.
+func (s *source) copyBlock(p *pipeline, i, plane int, dst tiling.Buffer, rect image.Rectangle, bands []int, wait bool) (bool, error) {
 	key := blockKey{s.idx, i}
-	b, err := p.cache.get(key, func() (int, image.Rectangle) { return s.refs(p.grid, i) }, func(buf []byte) ([]byte, error) {
+	b, err := p.cache.getOrSkip(key, func() (int, image.Rectangle) { return s.refs(p.grid, i) }, func(buf []byte) ([]byte, error) {
 		return s.r.ReadTile(s.im, i, buf)
-	})
+	}, wait)
+	if b == nil && err == nil {
+		return false, nil
+	}
 	if err != nil {
 		p.cache.put(b)
-		return &InputError{Path: s.name, Err: err}
+		return false, &InputError{Path: s.name, Err: err}
 	}
 	src := tiling.Buffer{Data: b.data, Rect: s.grid.Bounds(i % s.plane), Stride: s.im.TileBands(), Size: s.size}
 	if !s.sep && len(bands) == s.im.Bands && identity(bands) {
@@ -113,7 +132,7 @@ func (s *source) copyBlock(p *pipeline, i, plane int, dst tiling.Buffer, rect im
 		}
 	}
 	p.cache.put(b)
-	return nil
+	return true, nil
 }
 
 // loadDirect reads output tile t as input tile t (plane 0).
