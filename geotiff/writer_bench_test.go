@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -105,11 +106,14 @@ func BenchmarkWriter(b *testing.B) {
 // only, levels 1 to 9) and ZSTD levels on DEM tiles, after the
 // floating-point predictor (pred3/) and without one (pred1/): the
 // measurement behind DefaultDeflateLevel. ratio is compressed/raw bytes.
-// The tiles are a 1024×1024 window of the float32 file named by
-// $GEOTIFF_BENCH_DEM (e.g. made by ../shared/bench/gen_dem.py), or of
-// demRaster.
+// The tiles are a 1024×1024 window (or $GEOTIFF_BENCH_SIZE squared) of the
+// float32 file named by $GEOTIFF_BENCH_DEM (e.g. made by bench/gendem or
+// ../shared/bench/gen_dem.py), or of demRaster.
 func BenchmarkCompressionLevel(b *testing.B) {
-	const size = 1024
+	size := 1024
+	if v, err := strconv.Atoi(os.Getenv("GEOTIFF_BENCH_SIZE")); err == nil && v >= 256 {
+		size = v
+	}
 	raster := benchDEM(b, size)
 	cfg, _ := WriterOptions{Width: size, Height: size, Bands: 1, Type: Float32}.config()
 	var tiles, plain [][]byte
