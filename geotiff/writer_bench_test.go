@@ -7,6 +7,7 @@ import (
 	"image"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -15,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gomean/gomean/deflate"
 )
@@ -278,6 +281,59 @@ func TestWriterSteadyStateAllocs(t *testing.T) {
 		t.Logf("%v: %d allocations for %d tiles, %d for %d: %.2f per tile", comp, a1, n1, a2, n2, per)
 		if per > 0.5 {
 			t.Errorf("%v: %.2f allocations per tile in steady state, want < 0.5", comp, per)
+		}
+	}
+}
+
+// BenchmarkWriterFile writes a 4096×4096 float32 raster to a real file
+// (Create, so temp file, fsync and rename included) without compression and
+// with Huffman-only DEFLATE: jobs where writing the tiles into the page
+// cache is a large share of the work, so how the writes are spread over
+// the goroutines shows.
+func BenchmarkWriterFile(b *testing.B) {
+	const size = 4096
+	opts := WriterOptions{Width: size, Height: size, Bands: 1, Type: Float32, Overwrite: true}
+	raster := demRaster(size, size)
+	cfg, _ := opts.config()
+	tiles := make([][]byte, cfg.numTiles)
+	for i := range tiles {
+		tiles[i] = tileOf(raster, cfg, i)
+	}
+	name := filepath.Join(b.TempDir(), "out.tif")
+	for _, c := range []struct {
+		name  string
+		comp  Compression
+		level int
+	}{{"NONE", CompressionNone, 0}, {"DEFLATE-huffman", CompressionDeflate, DeflateHuffmanOnly}} {
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/workers=%d", c.name, workers), func(b *testing.B) {
+				o := opts
+				o.Compression, o.Level, o.Workers = c.comp, c.level, workers
+				b.SetBytes(int64(len(tiles) * cfg.tileBytes))
+				for b.Loop() {
+					w, err := Create(name, o)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var g errgroup.Group
+					for k := range workers {
+						g.Go(func() error {
+							for i := k; i < len(tiles); i += workers {
+								if err := w.WriteTile(context.Background(), i, tiles[i]); err != nil {
+									return err
+								}
+							}
+							return nil
+						})
+					}
+					if err := g.Wait(); err != nil {
+						b.Fatal(err)
+					}
+					if err := w.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }
