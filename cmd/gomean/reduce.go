@@ -40,7 +40,7 @@ Options may come before or after the inputs.
 Creation options (GDAL names, or the plain flags):
    --co COMPRESS=DEFLATE|ZSTD|LZW|NONE   (--compress; default DEFLATE)
    --co ZLEVEL=1..9|HUFFMAN              (default 1; HUFFMAN only entropy-codes: about
-                                          twice as fast as 1, output about 12%% larger)
+                                          twice as fast as 1, output 12-16%% larger)
    --co ZSTD_LEVEL=1..22                 (default 9; --level N sets either level)
    --co PREDICTOR=1|2|3                  (--predictor; default 3 for float, 2 for integer)
    --co BLOCKXSIZE=N --co BLOCKYSIZE=N   (--tile N or WxH; default 256, or the inputs'
