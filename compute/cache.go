@@ -52,15 +52,10 @@ func newBlockCache(budget int64, nextUse func(image.Rectangle) int) *blockCache 
 // get returns block key, decoding it with read (which appends to the buffer
 // it is given) unless it is cached or being decoded; info returns its
 // reference count and the output tiles it serves, on first use. The caller
-// must call put when done with it.
-func (c *blockCache) get(key blockKey, info func() (int, image.Rectangle), read func([]byte) ([]byte, error)) (*block, error) {
-	return c.getOrSkip(key, info, read, true)
-}
-
-// getOrSkip is get, except that without wait it returns nil (and pins
-// nothing) when another worker is decoding the block, so the caller can do
-// other work first instead of waiting.
-func (c *blockCache) getOrSkip(key blockKey, info func() (int, image.Rectangle), read func([]byte) ([]byte, error), wait bool) (*block, error) {
+// must call put when done with it. When another worker is decoding the
+// block, get waits for it if wait is set, and otherwise returns nil (and
+// pins nothing), so the caller can do other work first.
+func (c *blockCache) get(key blockKey, info func() (int, image.Rectangle), read func([]byte) ([]byte, error), wait bool) (*block, error) {
 	c.mu.Lock()
 	if b := c.m[key]; b != nil {
 		if !wait {

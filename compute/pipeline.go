@@ -94,6 +94,7 @@ type worker struct {
 	win   [][][]byte // per input, its window buffers
 	views [][]view   // per input, one view per band of the tile
 	one   []view     // per input, the view of the band being reduced
+	later []blockRef // blocks left for a second pass by source.load
 	vals  [][]float64
 	out   []float64
 	buf   []byte
@@ -138,7 +139,7 @@ func (wk *worker) tile(ctx context.Context, i int, w writeTiler) error {
 	bands := p.tileBands(plane)
 	bounds, rect := p.grid.Bounds(t), p.grid.Rect(t)
 	for k, s := range p.srcs {
-		if err := s.load(p, t, bounds, rect, bands, wk.views[k], &wk.win[k]); err != nil {
+		if err := s.load(p, t, bounds, rect, bands, wk.views[k], &wk.win[k], &wk.later); err != nil {
 			return err
 		}
 	}

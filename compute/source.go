@@ -49,10 +49,13 @@ type view struct {
 	first, stride int
 }
 
+// A blockRef names an input block and its plane.
+type blockRef struct{ block, plane int }
+
 // load reads the window of output tile t (bounds, of which rect lies in
 // the image) for the given bands of s into views[j], one per band, using
-// the worker's buffers win.
-func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []int, views []view, win *[][]byte) error {
+// the worker's buffers win and its scratch list later.
+func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []int, views []view, win *[][]byte, later *[]blockRef) error {
 	if s.direct {
 		return s.loadDirect(t, bands, views, win)
 	}
@@ -71,7 +74,7 @@ func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []
 	// blocks in the same order, decode different blocks side by side
 	// instead of one waiting for each block the other decodes.
 	cover := s.grid.Cover(rect)
-	var later [][2]int
+	*later = (*later)[:0]
 	for plane := range s.uses {
 		if !needsPlane(s, bands, plane) {
 			continue
@@ -84,13 +87,13 @@ func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []
 					return err
 				}
 				if !done {
-					later = append(later, [2]int{i, plane})
+					*later = append(*later, blockRef{i, plane})
 				}
 			}
 		}
 	}
-	for _, ip := range later {
-		if _, err := s.copyBlock(p, ip[0], ip[1], dst, rect, bands, true); err != nil {
+	for _, b := range *later {
+		if _, err := s.copyBlock(p, b.block, b.plane, dst, rect, bands, true); err != nil {
 			return err
 		}
 	}
@@ -111,7 +114,7 @@ func needsPlane(s *source, bands []int, plane int) bool {
 // and reports false when another worker is decoding the block.
 func (s *source) copyBlock(p *pipeline, i, plane int, dst tiling.Buffer, rect image.Rectangle, bands []int, wait bool) (bool, error) {
 	key := blockKey{s.idx, i}
-	b, err := p.cache.getOrSkip(key, func() (int, image.Rectangle) { return s.refs(p.grid, i) }, func(buf []byte) ([]byte, error) {
+	b, err := p.cache.get(key, func() (int, image.Rectangle) { return s.refs(p.grid, i) }, func(buf []byte) ([]byte, error) {
 		return s.r.ReadTile(s.im, i, buf)
 	}, wait)
 	if b == nil && err == nil {
