@@ -12,7 +12,8 @@ import (
 
 type nullWriter struct{}
 
-func (nullWriter) WriteTile(context.Context, int, []byte) error { return nil }
+func (nullWriter) WriteTile(context.Context, int, []byte) error     { return nil }
+func (nullWriter) WriteMaskTile(context.Context, int, []byte) error { return nil }
 
 // TestTileAllocs (not run under the race detector, which allocates) checks that a worker in steady state allocates no buffers
 // per output tile: what remains is the cache's small bookkeeping (a block
@@ -42,7 +43,15 @@ func TestTileAllocs(t *testing.T) {
 		readers = append(readers, rd)
 	}
 	cfg, _ := Config{Workers: 1, Output: geotiff.WriterOptions{TileWidth: 64, TileHeight: 64}}.validate(3)
-	p, err := newPipeline(cfg, inputs, readers)
+	var ins []*input
+	for k, r := range readers {
+		in, err := newInput(inputs[k], r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, in)
+	}
+	p, err := newPipeline(cfg, ins)
 	if err != nil {
 		t.Fatal(err)
 	}

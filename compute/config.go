@@ -35,10 +35,17 @@ type Config struct {
 	// Type is the output sample type; default Float32. Integer types are
 	// rounded half away from zero and clamped to their range.
 	Type geotiff.SampleType
-	// HasNoData and NoData set the output nodata. By default it is the
-	// first input's nodata, else [DefaultNoData] of the output type.
-	HasNoData bool
-	NoData    float64
+	// HasNoData and NoData set the output nodata (--nodata V); NoDataText,
+	// if set, is its exact text for Int64 and UInt64 outputs. By default
+	// the output keeps the inputs' meaning: their common nodata, or none
+	// when they declare none (see the package documentation).
+	HasNoData  bool
+	NoData     float64
+	NoDataText string
+	// NoNoData forbids a nodata value in the output (--nodata none): an
+	// output pixel without a valid input is then an error, unless the
+	// output carries a mask.
+	NoNoData bool
 
 	// Workers is the number of goroutines that read and reduce tiles, and
 	// the default of Output.Workers; default GOMAXPROCS.
@@ -57,6 +64,19 @@ type Config struct {
 	// CacheBytes bounds the decoded input blocks kept for later output
 	// tiles when input and output tiles differ; default DefaultCacheBytes.
 	CacheBytes int64
+
+	// MemoryBytes bounds the memory the run plans for: decoded input
+	// blocks, the block cache and the workers' buffers. A run that cannot
+	// fit stops before allocating, with an error that names the file and
+	// block. Default: GOMEMLIMIT when set, else a quarter of the address
+	// space limit (ulimit -v) when set, else half the physical memory
+	// (at most 1 GiB on 32-bit systems).
+	MemoryBytes int64
+
+	// Notice, if set, receives one-line messages about choices the user
+	// did not ask for: the output nodata declared at Close, values
+	// clamped or moved off nodata by a narrower output type.
+	Notice func(msg string)
 
 	// Progress, if set, is called after each output tile with the number
 	// of tiles done and the total, one call at a time.
@@ -105,6 +125,15 @@ func (cfg Config) validate(inputs int) (Config, error) {
 	}
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = DefaultCacheBytes
+	}
+	if cfg.MemoryBytes < 0 {
+		return cfg, fmt.Errorf("compute: invalid memory budget %d bytes", cfg.MemoryBytes)
+	}
+	if cfg.MemoryBytes == 0 {
+		cfg.MemoryBytes = DefaultMemoryBytes()
+	}
+	if cfg.HasNoData && cfg.NoNoData {
+		return cfg, fmt.Errorf("compute: both a nodata value and no nodata requested")
 	}
 	return cfg, nil
 }

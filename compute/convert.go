@@ -138,11 +138,19 @@ func (d *decoder) decode64(dst []float64, src []byte, first, stride int) {
 
 // An encoder writes float64 results as samples of the output type: integers
 // are rounded half away from zero and clamped to the type's range, and NaN
-// (no valid result) becomes the fill value.
+// (no valid result) becomes the fill value. When avoid is set, a valid
+// result that would be stored as the fill value (the output nodata) is
+// moved to the nearest other value of the type, as gdalwarp does, so a
+// valid pixel never reads as empty. The encoder counts what it did.
 type encoder struct {
 	typ    geotiff.SampleType
 	fill   float64 // value written for NaN, already in the output type
 	lo, hi float64 // clamp range for integer types
+	avoid  bool    // move valid results off fill
+
+	empty   int64 // NaN results written as fill
+	clamped int64 // valid results clamped to the type's range
+	moved   int64 // valid results moved off fill
 }
 
 func newEncoder(t geotiff.SampleType, fill float64) encoder {
@@ -154,14 +162,79 @@ func newEncoder(t geotiff.SampleType, fill float64) encoder {
 // fill value for NaN.
 func (e *encoder) integer(v float64) float64 {
 	if v != v {
+		e.empty++
 		return e.fill
 	}
-	v = math.Round(v)
-	if v < e.lo {
-		return e.lo
+	r := math.Round(v)
+	if r < e.lo {
+		r = e.lo
+		e.clamped++
+	} else if r > e.hi {
+		r = e.hi
+		e.clamped++
 	}
-	if v > e.hi {
-		return e.hi
+	if e.avoid && r == e.fill {
+		r = e.offFill(v)
+	}
+	return r
+}
+
+// offFill returns the integer next to the fill value on the side of v,
+// or on the other side at the edge of the type's range.
+func (e *encoder) offFill(v float64) float64 {
+	e.moved++
+	up := v > e.fill
+	if up && e.fill >= e.hi || !up && e.fill <= e.lo {
+		up = !up
+	}
+	next := e.fill - 1
+	if up {
+		next = e.fill + 1
+	}
+	if next == e.fill { // beyond 2^53: the next float64 toward that side
+		dir := math.Inf(-1)
+		if up {
+			dir = math.Inf(1)
+		}
+		next = math.Nextafter(e.fill, dir)
+	}
+	return next
+}
+
+// float32 returns v as a float32 output sample: NaN as the fill value,
+// values beyond the float32 range as ±Inf (as GDAL converts them), and
+// (with avoid) a valid value that equals the fill moved to the next
+// float32.
+func (e *encoder) float32(v float64) float32 {
+	if v != v {
+		e.empty++
+		return float32(e.fill)
+	}
+	f := float32(v)
+	if e.avoid && f == float32(e.fill) {
+		e.moved++
+		to := float32(math.Inf(1))
+		if v < e.fill || f == math.MaxFloat32 {
+			to = float32(math.Inf(-1))
+		}
+		f = math.Nextafter32(f, to)
+	}
+	return f
+}
+
+// float64 is float32 for Float64 outputs.
+func (e *encoder) float64(v float64) float64 {
+	if v != v {
+		e.empty++
+		return e.fill
+	}
+	if e.avoid && v == e.fill {
+		e.moved++
+		to := math.Inf(1)
+		if v == math.MaxFloat64 {
+			to = math.Inf(-1)
+		}
+		v = math.Nextafter(v, to)
 	}
 	return v
 }
@@ -203,19 +276,11 @@ func (e *encoder) encode(dst []byte, first, stride int, src []float64) {
 		}
 	case geotiff.Float32:
 		for k, i := 0, first*4; k < len(src); k, i = k+1, i+stride*4 {
-			v := src[k]
-			if v != v {
-				v = e.fill
-			}
-			binary.LittleEndian.PutUint32(dst[i:], math.Float32bits(float32(v)))
+			binary.LittleEndian.PutUint32(dst[i:], math.Float32bits(e.float32(src[k])))
 		}
 	case geotiff.Float64:
 		for k, i := 0, first*8; k < len(src); k, i = k+1, i+stride*8 {
-			v := src[k]
-			if v != v {
-				v = e.fill
-			}
-			binary.LittleEndian.PutUint64(dst[i:], math.Float64bits(v))
+			binary.LittleEndian.PutUint64(dst[i:], math.Float64bits(e.float64(src[k])))
 		}
 	}
 }

@@ -15,18 +15,21 @@ import (
 // (decode to float64, reduce, apply the policy, encode): the same
 // additions in the same order, so the output bytes are identical.
 type fused32 struct {
-	mean bool      // Mean (sum / count); otherwise Sum
-	need int32     // fewest valid inputs for a result
-	nd   []float32 // per input, its nodata (NaN when it has none)
-	fill uint32    // output bits for "no result"
-	src  [][]byte  // per input, the tile's samples (scratch)
+	mean  bool      // Mean (sum / count); otherwise Sum
+	need  int32     // fewest valid inputs for a result
+	srcs  []*source // the inputs, for the nodata of each band
+	nd    []float32 // per input, the band's nodata (NaN when it has none)
+	fill  uint32    // output bits for "no result"
+	avoid bool      // move valid results off fill
+	enc   *encoder  // the worker's encoder, which counts for both paths
+	src   [][]byte  // per input, the tile's samples (scratch)
 }
 
 // newFused32 returns the fused reducer for the run, or nil when the run
 // does not qualify: every input and the output must be float32, the output
 // a single band or separate planes, and the operation the unweighted mean
 // or the sum.
-func newFused32(p *pipeline, fill float64) *fused32 {
+func newFused32(p *pipeline, enc *encoder) *fused32 {
 	c := p.cfg
 	if (c.Op != Mean && c.Op != Sum) || c.Weights != nil || c.Type != geotiff.Float32 {
 		return nil
@@ -34,30 +37,36 @@ func newFused32(p *pipeline, fill float64) *fused32 {
 	if len(p.tileBands(0)) != 1 {
 		return nil
 	}
-	f := &fused32{mean: c.Op == Mean, nd: make([]float32, len(p.srcs)), src: make([][]byte, len(p.srcs))}
-	for k, s := range p.srcs {
-		if s.dec.typ != geotiff.Float32 {
+	f := &fused32{mean: c.Op == Mean, srcs: p.srcs, nd: make([]float32, len(p.srcs)), src: make([][]byte, len(p.srcs)),
+		avoid: enc.avoid, enc: enc}
+	for _, s := range p.srcs {
+		if s.im.Type != geotiff.Float32 || s.mask != nil {
 			return nil
 		}
-		f.nd[k] = float32(s.dec.nd) // NaN when the input has no nodata
+		for _, v := range s.vmode {
+			if v == validAlpha {
+				return nil
+			}
+		}
 	}
 	f.need = int32(max(c.MinValid, 1))
 	if c.PropagateNoData {
 		f.need = int32(len(p.srcs))
 	}
-	f.fill = math.Float32bits(float32(fill))
+	f.fill = math.Float32bits(float32(enc.fill))
 	return f
 }
 
 // reduce writes the px samples of one output band into dst from views,
 // one per input; it returns false, writing nothing, when a view is not a
 // run of consecutive samples.
-func (f *fused32) reduce(dst []byte, views []view, px int) bool {
+func (f *fused32) reduce(dst []byte, views []view, band, px int) bool {
 	for k, v := range views {
 		if v.stride != 1 {
 			return false
 		}
 		f.src[k] = v.data[v.first*4 : (v.first+px)*4]
+		f.nd[k] = float32(f.srcs[k].decs[band].nd) // NaN when the band has no nodata
 	}
 	dst = dst[:px*4]
 	switch len(f.src) {
@@ -73,16 +82,20 @@ func (f *fused32) reduce(dst []byte, views []view, px int) bool {
 
 // result returns the output bits of one pixel from its sum and count.
 func (f *fused32) result(sum float64, cnt int32) uint32 {
-	bits := f.fill
 	if cnt >= f.need {
 		if f.mean {
 			sum /= float64(cnt)
 		}
 		if sum == sum { // +Inf and -Inf add up to NaN: no result
-			bits = math.Float32bits(float32(sum))
+			bits := math.Float32bits(float32(sum))
+			if bits == f.fill && f.avoid {
+				bits = math.Float32bits(f.enc.float32(sum)) // rare: moved off nodata
+			}
+			return bits
 		}
 	}
-	return bits
+	f.enc.empty++
+	return f.fill
 }
 
 // add adds sample x to sum and cnt when it is valid: not NaN and not nd.

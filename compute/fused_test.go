@@ -71,18 +71,20 @@ func TestFusedMatchesGeneral(t *testing.T) {
 							nd, has = float32(math.NaN()), false // an input without nodata
 						}
 						decs[i] = newDecoder(geotiff.Float32, has, float64(nd))
-						p.srcs = append(p.srcs, &source{dec: decs[i]})
+						p.srcs = append(p.srcs, &source{decs: decs[i : i+1], vmode: []validity{validNoData}, im: &geotiff.Image{Type: geotiff.Float32}})
 						// Offset views check that first is honoured.
 						srcs[i] = fusedSamples(rng, px+3, nd)
 						views[i] = view{data: srcs[i], first: 3, stride: 1}
 					}
 					const fill = -9999
-					f := newFused32(p, fill)
+					enc := newEncoder(geotiff.Float32, fill)
+					enc.avoid = true
+					f := newFused32(p, &enc)
 					if f == nil {
 						t.Fatal("run did not qualify for the fused path")
 					}
 					got := make([]byte, px*4)
-					if !f.reduce(got, views, px) {
+					if !f.reduce(got, views, 0, px) {
 						t.Fatal("fused path refused consecutive samples")
 					}
 					shifted := make([][]byte, k)
@@ -107,8 +109,8 @@ func TestFusedMatchesGeneral(t *testing.T) {
 
 // TestFusedQualifies checks which runs take the fused path.
 func TestFusedQualifies(t *testing.T) {
-	f32 := &source{dec: newDecoder(geotiff.Float32, true, -9999)}
-	i16 := &source{dec: newDecoder(geotiff.Int16, true, -9999)}
+	f32 := testSource(geotiff.Float32)
+	i16 := testSource(geotiff.Int16)
 	for _, tc := range []struct {
 		name string
 		cfg  Config
@@ -126,7 +128,8 @@ func TestFusedQualifies(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &pipeline{cfg: tc.cfg, srcs: tc.srcs, bands: make([]int, tc.nb)}
-			if got := newFused32(p, -9999) != nil; got != tc.want {
+			enc := newEncoder(geotiff.Float32, -9999)
+			if got := newFused32(p, &enc) != nil; got != tc.want {
 				t.Errorf("fused = %v, want %v", got, tc.want)
 			}
 		})
@@ -149,7 +152,7 @@ func BenchmarkReduceTile(b *testing.B) {
 			}
 			binary.LittleEndian.PutUint32(b[q*4:], math.Float32bits(x))
 		}
-		p.srcs = append(p.srcs, &source{dec: newDecoder(geotiff.Float32, true, -9999)})
+		p.srcs = append(p.srcs, testSource(geotiff.Float32))
 		views = append(views, view{data: b, stride: 1})
 	}
 	p.grid = tiling.Grid{Width: 256, Height: 256, TileWidth: 256, TileHeight: 256}
@@ -166,14 +169,21 @@ func BenchmarkReduceTile(b *testing.B) {
 		wk.fused = nil
 		b.SetBytes(px * 4 * 3)
 		for b.Loop() {
-			wk.reduceTile([]int{0}, px)
+			wk.reduceTile([]int{0}, px, false)
 		}
 	})
 	b.Run("fused", func(b *testing.B) {
 		wk := newWk()
 		b.SetBytes(px * 4 * 3)
 		for b.Loop() {
-			wk.reduceTile([]int{0}, px)
+			wk.reduceTile([]int{0}, px, false)
 		}
 	})
+}
+
+// testSource returns a one-band source of type t with nodata -9999 and
+// loads for one output plane.
+func testSource(t geotiff.SampleType) *source {
+	return &source{decs: []decoder{newDecoder(t, true, -9999)}, vmode: []validity{validNoData},
+		im: &geotiff.Image{Type: t, Bands: 1}, size: t.Size(), loads: [][]int{{0}}}
 }

@@ -127,3 +127,17 @@ func readRaster(t testing.TB, path string) (*geotiff.Image, raster) {
 func binaryBigEndian() binary.ByteOrder { return binary.BigEndian }
 
 func errorsIsCanceled(err error) bool { return errors.Is(err, context.Canceled) }
+
+// testPipeline builds the pipeline of a run over opened readers.
+func testPipeline(t testing.TB, cfg Config, names []string, readers []*geotiff.Reader) (*pipeline, error) {
+	t.Helper()
+	var ins []*input
+	for k, r := range readers {
+		in, err := newInput(names[k], r, nil)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, in)
+	}
+	return newPipeline(cfg, ins)
+}

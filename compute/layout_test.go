@@ -87,6 +87,8 @@ func TestRunDeterministic(t *testing.T) {
 // countingWriter counts tiles and checks each index arrives once.
 type countingWriter struct{ seen []bool }
 
+func (c *countingWriter) WriteMaskTile(context.Context, int, []byte) error { return nil }
+
 func (c *countingWriter) WriteTile(ctx context.Context, i int, samples []byte) error {
 	if c.seen[i] {
 		return fmt.Errorf("tile %d written twice", i)
@@ -115,7 +117,7 @@ func TestCacheDecodesOnce(t *testing.T) {
 				defer r.Close()
 				readers = append(readers, r)
 			}
-			p, err := newPipeline(cfg, mixed, readers)
+			p, err := testPipeline(t, cfg, mixed, readers)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,7 +244,7 @@ func TestCacheOverBudget(t *testing.T) {
 	defer rd.Close()
 	block := int64(rd.Image().TileBytes())
 	cfg, _ := Config{Workers: 1, CacheBytes: 8 * block, Output: geotiff.WriterOptions{TileWidth: 256, TileHeight: 256}}.validate(1)
-	p, err := newPipeline(cfg, []string{in}, []*geotiff.Reader{rd})
+	p, err := testPipeline(t, cfg, []string{in}, []*geotiff.Reader{rd})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package compute
 
 import (
 	"context"
-	"math"
 	"sync"
 	"sync/atomic"
 
@@ -19,6 +18,7 @@ const chunk = 1024
 // A pipeline holds everything the workers share for one run.
 type pipeline struct {
 	cfg          Config
+	ins          []*input
 	srcs         []*source
 	first        *geotiff.Image
 	bands        []int // input bands, one per output band
@@ -26,9 +26,15 @@ type pipeline struct {
 	tileW, tileH int
 	separate     bool // output is PlanarSeparate with several bands
 	planes       int  // output tile planes
-	hasNoData    bool
-	noData       float64
+	stride       int  // samples per pixel in an output tile
+	nd           noDataPolicy
+	rgb          bool // the output bands are an RGB image
+	maskOut      bool // the output carries an internal mask
+	alphaOut     bool // the output carries an alpha band (the last)
 	cache        *blockCache
+
+	statsMu sync.Mutex
+	stats   []*encoder // every worker's encoder, for its counts
 
 	next     atomic.Int64
 	progMu   sync.Mutex
@@ -43,15 +49,16 @@ func (p *pipeline) tileBands(o int) []int {
 	return p.bands
 }
 
-// writeTiler is the part of [geotiff.Writer] the workers use.
-type writeTiler interface {
+// tileWriter is the part of [geotiff.Writer] the workers use.
+type tileWriter interface {
 	WriteTile(ctx context.Context, i int, samples []byte) error
+	WriteMaskTile(ctx context.Context, i int, mask []byte) error
 }
 
 // run processes every output tile with cfg.Workers workers, which take
 // tile indices in increasing order from a shared counter, so the tile the
 // writer waits for is always being worked on.
-func (p *pipeline) run(ctx context.Context, w writeTiler) error {
+func (p *pipeline) run(ctx context.Context, w tileWriter) error {
 	total := p.grid.Len() * p.planes
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
@@ -87,97 +94,159 @@ func (p *pipeline) progress(total int) {
 
 // A worker owns the buffers for one output tile at a time.
 type worker struct {
-	p     *pipeline
-	red   *reducer
-	fused *fused32 // nil unless the run qualifies for the fused float32 path
-	enc   encoder
-	win   [][][]byte // per input, its window buffers
-	views [][]view   // per input, one view per band of the tile
-	one   []view     // per input, the view of the band being reduced
-	later []blockRef // blocks left for a second pass by source.load
-	vals  [][]float64
-	out   []float64
-	buf   []byte
-	fill  []byte
+	p      *pipeline
+	red    *reducer
+	fused  *fused32 // nil unless the run qualifies for the fused float32 path
+	enc    encoder
+	win    [][][]byte // per input, its window buffers
+	mwin   [][][]byte // per input, its mask's window buffers
+	views  [][]view   // per input, one view per loaded band of the tile
+	mviews [][]view   // per input, one view per band of its mask
+	one    []view     // per input, the view of the band being reduced
+	later  []blockRef // blocks left for a second pass by source.load
+	vals   [][]float64
+	out    []float64
+	buf    []byte
+	valid  []byte // per pixel of the tile, 1 where some band has a result
+	fill   []byte
 }
 
 func (p *pipeline) newWorker() *worker {
 	n := len(p.srcs)
-	// Pixels with no result get the output nodata; without one (Count),
-	// NaN for float outputs and 0 for integer ones.
-	fill := p.noData
-	if !p.hasNoData {
-		fill = 0
-		if p.cfg.Type.IsFloat() {
-			fill = math.NaN()
-		}
-	}
 	wk := &worker{
-		p:     p,
-		red:   newReducer(p.cfg.Op, p.cfg.Weights, p.cfg.PropagateNoData, p.cfg.MinValid, chunk),
-		fused: newFused32(p, fill),
-		enc:   newEncoder(p.cfg.Type, fill),
-		win:   make([][][]byte, n),
-		views: make([][]view, n),
-		one:   make([]view, n),
-		vals:  make([][]float64, n),
-		out:   make([]float64, chunk),
-		fill:  sampleBytes(p.cfg.Type, fill),
+		p:      p,
+		red:    newReducer(p.cfg.Op, p.cfg.Weights, p.cfg.PropagateNoData, p.cfg.MinValid, chunk),
+		enc:    newEncoder(p.cfg.Type, p.nd.fill),
+		win:    make([][][]byte, n),
+		mwin:   make([][][]byte, n),
+		views:  make([][]view, n),
+		mviews: make([][]view, n),
+		one:    make([]view, n),
+		vals:   make([][]float64, n),
+		out:    make([]float64, chunk),
+		fill:   sampleBytes(p.cfg.Type, p.nd.fill),
 	}
-	nb := len(p.tileBands(0))
-	for k := range n {
+	wk.enc.avoid = p.nd.avoid
+	wk.fused = newFused32(p, &wk.enc)
+	for k, s := range p.srcs {
+		nb := 0
+		for _, l := range s.loads {
+			nb = max(nb, len(l))
+		}
 		wk.views[k] = make([]view, nb)
+		if s.mask != nil {
+			wk.mviews[k] = make([]view, len(s.mask.loads[0]))
+		}
 		wk.vals[k] = make([]float64, chunk)
 	}
+	p.statsMu.Lock()
+	p.stats = append(p.stats, &wk.enc)
+	p.statsMu.Unlock()
 	return wk
 }
 
 // tile computes output tile i and hands it to w.
-func (wk *worker) tile(ctx context.Context, i int, w writeTiler) error {
+func (wk *worker) tile(ctx context.Context, i int, w tileWriter) error {
 	p := wk.p
 	plane, t := i/p.grid.Len(), i%p.grid.Len()
 	bands := p.tileBands(plane)
 	bounds, rect := p.grid.Bounds(t), p.grid.Rect(t)
 	for k, s := range p.srcs {
-		if err := s.load(p, t, bounds, rect, bands, wk.views[k], &wk.win[k], &wk.later); err != nil {
+		if err := s.load(p, t, bounds, rect, s.loads[plane], wk.views[k], &wk.win[k], &wk.later); err != nil {
 			return err
+		}
+		if m := s.mask; m != nil {
+			if err := m.load(p, t, bounds, rect, m.loads[plane], wk.mviews[k], &wk.mwin[k], &wk.later); err != nil {
+				return err
+			}
 		}
 	}
 	px := bounds.Dx() * bounds.Dy()
-	stride := len(bands)
-	wk.buf = grow(wk.buf, px*stride*p.cfg.Type.Size())
-	wk.reduceTile(bands, px)
-	if rect != bounds {
-		tiling.Fill(tiling.Buffer{Data: wk.buf, Rect: bounds, Stride: stride, Size: p.cfg.Type.Size()}, rect, wk.fill)
+	wk.buf = grow(wk.buf, px*p.stride*p.cfg.Type.Size())
+	track := p.maskOut || p.alphaOut
+	if track {
+		wk.valid = grow(wk.valid, px)
+		clear(wk.valid)
 	}
-	return w.WriteTile(ctx, i, wk.buf)
+	wk.reduceTile(bands, px, track)
+	if p.alphaOut {
+		wk.writeAlpha(px)
+	}
+	if rect != bounds {
+		tiling.Fill(tiling.Buffer{Data: wk.buf, Rect: bounds, Stride: p.stride, Size: p.cfg.Type.Size()}, rect, wk.fill)
+	}
+	if err := w.WriteTile(ctx, i, wk.buf); err != nil {
+		return err
+	}
+	if p.maskOut && plane == 0 {
+		return w.WriteMaskTile(ctx, t, wk.valid)
+	}
+	return nil
 }
 
 // reduceTile computes the px pixels of every band of the tile into wk.buf
-// from the views loaded for it.
-func (wk *worker) reduceTile(bands []int, px int) {
-	stride := len(bands)
-	for j := range bands {
-		if wk.fused != nil && wk.fusedBand(j, px) {
+// from the views loaded for it, and with track marks in wk.valid the
+// pixels where some band has a result.
+func (wk *worker) reduceTile(bands []int, px int, track bool) {
+	p := wk.p
+	stride := p.stride
+	for j, band := range bands {
+		if wk.fused != nil && wk.fusedBand(j, band, px) {
 			continue
 		}
 		for p0 := 0; p0 < px; p0 += chunk {
 			c := min(chunk, px-p0)
-			for k, s := range wk.p.srcs {
+			for k, s := range p.srcs {
 				v := wk.views[k][j]
-				s.dec.decode(wk.vals[k][:c], v.data, v.first+p0*v.stride, v.stride)
+				vals := wk.vals[k][:c]
+				s.decs[band].decode(vals, v.data, v.first+p0*v.stride, v.stride)
+				switch s.vmode[band] {
+				case validAlpha:
+					maskOut(vals, wk.views[k][len(bands)], s.size, p0)
+				case validMask:
+					mj := 0
+					if s.maskPerBand {
+						mj = j
+					}
+					maskOut(vals, wk.mviews[k][mj], s.mask.size, p0)
+				}
 			}
 			wk.red.reduce(wk.out[:c], wk.vals)
+			if track {
+				for q, x := range wk.out[:c] {
+					if x == x {
+						wk.valid[p0+q] = 1
+					}
+				}
+			}
 			wk.enc.encode(wk.buf, j+p0*stride, stride, wk.out[:c])
 		}
 	}
 }
 
-// fusedBand reduces band j of the tile with the fused float32 path, and
-// reports whether it could.
-func (wk *worker) fusedBand(j, px int) bool {
+// writeAlpha sets the last sample of every pixel: the type's maximum
+// where the pixel has a result, 0 elsewhere.
+func (wk *worker) writeAlpha(px int) {
+	p := wk.p
+	size := p.cfg.Type.Size()
+	_, hi := p.cfg.Type.Range()
+	on := sampleBytes(p.cfg.Type, hi)
+	off := make([]byte, size)
+	for q := range px {
+		at := (q*p.stride + p.stride - 1) * size
+		if wk.valid[q] != 0 {
+			copy(wk.buf[at:at+size], on)
+		} else {
+			copy(wk.buf[at:at+size], off)
+		}
+	}
+}
+
+// fusedBand reduces band j (input band band) of the tile with the fused
+// float32 path, and reports whether it could.
+func (wk *worker) fusedBand(j, band, px int) bool {
 	for k := range wk.views {
 		wk.one[k] = wk.views[k][j]
 	}
-	return wk.fused.reduce(wk.buf, wk.one, px)
+	return wk.fused.reduce(wk.buf, wk.one, band, px)
 }

@@ -2,8 +2,15 @@ package compute
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/gomean/gomean/sidecar"
 
 	"github.com/gomean/gomean/geotiff"
 	"github.com/gomean/gomean/tiling"
@@ -11,32 +18,33 @@ import (
 
 // Run reduces the co-registered rasters named by inputs, pixel by pixel and
 // band by band, into a new tiled GeoTIFF named output. It opens every
-// input, checks that they share size, geotransform and CRS before any work,
-// and then runs the pipeline described in the package documentation. On
-// error or when ctx is cancelled no output file is left behind.
+// input (at most a quarter of the open-file limit at once, so any number
+// of inputs works), reads their sidecars and masks as GDAL does, checks
+// that they share size, geotransform and CRS before any work, and then
+// runs the pipeline described in the package documentation. On error or
+// when ctx is cancelled no output file is left behind.
 func Run(ctx context.Context, cfg Config, inputs []string, output string) error {
 	cfg, err := cfg.validate(len(inputs))
 	if err != nil {
 		return err
 	}
+	pool := newFilePool(defaultPoolSize())
+	defer pool.closeAll()
+	open := openerFor(pool)
 	readers := make([]*geotiff.Reader, 0, len(inputs))
-	defer func() {
-		for _, r := range readers {
-			r.Close()
-		}
-	}()
 	for _, name := range inputs {
-		r, err := geotiff.Open(name)
+		r, err := open(name)
 		if err != nil {
 			return &InputError{Path: name, Err: err}
 		}
 		readers = append(readers, r)
 	}
-	return RunReaders(ctx, cfg, inputs, readers, output)
+	return run(ctx, cfg, inputs, readers, output, open)
 }
 
 // RunReaders is [Run] for inputs the caller has opened; names are used in
-// messages. It does not close the readers.
+// messages and to find sidecar files (FILE.aux.xml, world files, FILE.msk)
+// when they name local files. It does not close the readers.
 func RunReaders(ctx context.Context, cfg Config, names []string, readers []*geotiff.Reader, output string) error {
 	cfg, err := cfg.validate(len(readers))
 	if err != nil {
@@ -45,7 +53,24 @@ func RunReaders(ctx context.Context, cfg Config, names []string, readers []*geot
 	if len(names) != len(readers) {
 		return fmt.Errorf("compute: got %d names for %d readers", len(names), len(readers))
 	}
-	p, err := newPipeline(cfg, names, readers)
+	return run(ctx, cfg, names, readers, output, func(name string) (*geotiff.Reader, error) {
+		return geotiff.Open(name)
+	})
+}
+
+func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Reader, output string, open opener) error {
+	ins := make([]*input, len(readers))
+	for i, r := range readers {
+		in, err := newInput(names[i], r, open)
+		if err != nil {
+			return err
+		}
+		ins[i] = in
+		if in.maskR != nil && in.maskR != r {
+			defer in.maskR.Close()
+		}
+	}
+	p, err := newPipeline(cfg, ins)
 	if err != nil {
 		return err
 	}
@@ -57,34 +82,49 @@ func RunReaders(ctx context.Context, cfg Config, names []string, readers []*geot
 		w.Abort()
 		return err
 	}
+	if err := p.finish(w); err != nil {
+		w.Abort()
+		return err
+	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("write output: %w", err)
 	}
-	return nil
+	return p.writeSidecar(output)
 }
 
 // newPipeline checks the inputs and derives the output layout.
-func newPipeline(cfg Config, names []string, readers []*geotiff.Reader) (*pipeline, error) {
-	ims := make([]*geotiff.Image, len(readers))
-	for i, r := range readers {
-		if len(r.Images()) == 0 {
-			return nil, fmt.Errorf("%s: no image in the file", names[i])
-		}
-		ims[i] = r.Image()
+func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
+	ims := make([]*geotiff.Image, len(ins))
+	names := make([]string, len(ins))
+	for i, in := range ins {
+		ims[i], names[i] = in.im, in.name
 	}
 	if err := checkCoregistered(names, ims, cfg.IgnoreCRS); err != nil {
 		return nil, err
 	}
-	bands, err := selectBands(cfg.Bands, names, ims)
+	if !cfg.IgnoreCRS {
+		if err := checkWKT(ins); err != nil {
+			return nil, err
+		}
+	}
+	bands, err := selectBands(cfg.Bands, ins)
 	if err != nil {
 		return nil, err
 	}
 	first := ims[0]
-	hasND, nd, err := outputNoData(&cfg, first, cfg.Type)
-	if err != nil {
+	p := &pipeline{cfg: cfg, bands: bands, first: first, ins: ins}
+	masked, mayBeEmpty := false, cfg.MinValid > 1 || cfg.PropagateNoData
+	for _, in := range ins {
+		for _, b := range bands {
+			if v := bandValidity(in, b); v == validMask || v == validAlpha {
+				masked = true
+			}
+		}
+		mayBeEmpty = mayBeEmpty || in.im.Type.IsFloat() || in.maskIm != nil || in.alpha >= 0 || in.hasNoData()
+	}
+	if p.nd, err = resolveNoData(&cfg, ins, bands, masked, mayBeEmpty); err != nil {
 		return nil, err
 	}
-	p := &pipeline{cfg: cfg, bands: bands, hasNoData: hasND, noData: nd, first: first}
 	p.tileW, p.tileH = outputTileSize(cfg.Output, ims)
 	p.grid = tiling.Grid{Width: first.Width, Height: first.Height, TileWidth: p.tileW, TileHeight: p.tileH}
 	p.separate = cfg.Output.Planar == geotiff.PlanarSeparate && len(bands) > 1
@@ -92,14 +132,108 @@ func newPipeline(cfg Config, names []string, readers []*geotiff.Reader) (*pipeli
 	if p.separate {
 		p.planes = len(bands)
 	}
-	for i := range readers {
-		p.srcs = append(p.srcs, p.newSource(i, names[i], readers[i], ims[i]))
+	p.rgb = len(bands) == 3 && first.Photometric == photometricRGB && bands[0] == 0 && bands[1] == 1 && bands[2] == 2
+	if masked {
+		alphaType := cfg.Type == geotiff.Uint8 || cfg.Type == geotiff.Uint16
+		p.alphaOut = p.rgb && alphaType && !p.separate
+		p.maskOut = !p.alphaOut
+	}
+	p.stride = len(p.tileBands(0))
+	if p.alphaOut {
+		p.stride++
+	}
+	for i, in := range ins {
+		p.srcs = append(p.srcs, p.newSource(i, in))
+	}
+	if err := p.checkMemory(); err != nil {
+		return nil, err
 	}
 	if err := probe(p.srcs); err != nil {
 		return nil, err
 	}
 	p.cache = newBlockCache(cfg.CacheBytes, p.nextUse)
 	return p, nil
+}
+
+// photometricRGB is the TIFF PhotometricInterpretation of RGB images.
+const photometricRGB = 2
+
+// finish declares the output nodata decided at the end of the run and
+// reports what the encoders did; it fails when --nodata none meets an
+// empty pixel that no mask marks.
+func (p *pipeline) finish(w *geotiff.Writer) error {
+	var empty, clamped, moved int64
+	for _, st := range p.stats {
+		empty += st.empty
+		clamped += st.clamped
+		moved += st.moved
+	}
+	total := int64(p.grid.Width) * int64(p.grid.Height) * int64(len(p.bands))
+	switch {
+	case p.nd.forbid && empty > 0 && !p.maskOut && !p.alphaOut:
+		return fmt.Errorf("%d of %d output values have no valid input and --nodata none forbids marking them: allow a nodata value (drop --nodata none, or give --nodata V)", empty, total)
+	case p.nd.deferred && empty > 0:
+		if err := w.SetNoData(true, p.nd.fill); err != nil {
+			return err
+		}
+		p.notice("%d of %d output values have no valid input: the output declares nodata %s", empty, total, geotiff.FormatNoData(p.nd.fill))
+	}
+	if p.nd.why != "" {
+		p.notice("%s", p.nd.why)
+	}
+	if clamped > 0 || moved > 0 {
+		p.notice("output type %v: %d values clamped to its range, %d valid values moved off the nodata value %s",
+			p.cfg.Type, clamped, moved, geotiff.FormatNoData(p.nd.fill))
+	}
+	return nil
+}
+
+// notice sends one line to Config.Notice.
+func (p *pipeline) notice(format string, args ...any) {
+	if p.cfg.Notice != nil {
+		p.cfg.Notice(fmt.Sprintf(format, args...))
+	}
+}
+
+// writeSidecar writes OUT.aux.xml with the inputs' CRS when it has no
+// EPSG code to write as GeoKeys (GDAL does the same for such files), and
+// otherwise removes a stale OUT.aux.xml, which GDAL would read over the
+// output's own georeferencing.
+func (p *pipeline) writeSidecar(output string) error {
+	aux := output + ".aux.xml"
+	if p.ins[0].wkt == "" || p.cfg.IgnoreCRS && p.first.Geo.Keys != nil {
+		if err := os.Remove(aux); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stale %s: %w", aux, err)
+		}
+		return nil
+	}
+	if err := sidecar.WriteAux(output, &sidecar.Info{SRS: p.ins[0].wkt}); err != nil {
+		return fmt.Errorf("write %s: %w", aux, err)
+	}
+	p.notice("the CRS has no EPSG code and cannot be written as GeoKeys: it is in %s, which GDAL reads", aux)
+	return nil
+}
+
+// checkWKT checks that inputs whose CRS comes as WKT from a sidecar agree.
+func checkWKT(ins []*input) error {
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	a := norm(ins[0].wkt)
+	for _, in := range ins[1:] {
+		if b := norm(in.wkt); b != a {
+			show := func(s string) string {
+				if s == "" {
+					return "(none from a sidecar)"
+				}
+				if len(s) > 80 {
+					s = s[:80] + "..."
+				}
+				return s
+			}
+			return fmt.Errorf("%s: %w: CRS %s differs from %s of %s: reproject it (gdalwarp -t_srs), or pass --ignore-crs if both CRSs are the same one written differently",
+				in.name, ErrNotCoregistered, show(b), show(a), ins[0].name)
+		}
+	}
+	return nil
 }
 
 // nextUse returns how many output tiles lie between the first tile not yet
@@ -150,28 +284,37 @@ func probe(srcs []*source) error {
 }
 
 // selectBands validates the requested bands against every input, or
-// returns all bands when none are requested.
-func selectBands(req []int, names []string, ims []*geotiff.Image) ([]int, error) {
+// returns all bands but an alpha band that GDAL uses as the mask of the
+// others when none are requested.
+func selectBands(req []int, ins []*input) ([]int, error) {
 	if len(req) == 0 {
-		for i, im := range ims {
-			if im.Bands != ims[0].Bands {
-				return nil, fmt.Errorf("%s: has %d bands, %s has %d: select bands with --band", names[i], im.Bands, names[0], ims[0].Bands)
+		all := dataBands(ins[0])
+		for _, in := range ins[1:] {
+			if b := dataBands(in); !slices.Equal(b, all) {
+				return nil, fmt.Errorf("%s: has %d bands to reduce, %s has %d: select bands with --band", in.name, len(b), ins[0].name, len(all))
 			}
-		}
-		all := make([]int, ims[0].Bands)
-		for i := range all {
-			all[i] = i
 		}
 		return all, nil
 	}
 	for _, b := range req {
-		for i, im := range ims {
-			if b < 0 || b >= im.Bands {
-				return nil, fmt.Errorf("%s: band %d does not exist: the file has bands 1 to %d", names[i], b+1, im.Bands)
+		for _, in := range ins {
+			if b < 0 || b >= in.im.Bands {
+				return nil, fmt.Errorf("%s: band %d does not exist: the file has bands 1 to %d", in.name, b+1, in.im.Bands)
 			}
 		}
 	}
 	return req, nil
+}
+
+// dataBands returns the bands of in but its mask-giving alpha band.
+func dataBands(in *input) []int {
+	var all []int
+	for b := range in.im.Bands {
+		if b != in.alpha {
+			all = append(all, b)
+		}
+	}
+	return all
 }
 
 // outputTileSize returns the requested tile size, or the inputs' common
@@ -200,35 +343,101 @@ func outputTileSize(o geotiff.WriterOptions, ims []*geotiff.Image) (int, int) {
 	return w, h
 }
 
-func (p *pipeline) newSource(i int, name string, r *geotiff.Reader, im *geotiff.Image) *source {
-	s := &source{
-		idx: i, name: name, r: r, im: im, grid: im.Grid(), size: im.Type.Size(),
-		dec: newDecoder(im.Type, im.HasNoData, im.NoData),
-		sep: im.Planar == geotiff.PlanarSeparate && im.Bands > 1,
-	}
-	s.plane = s.grid.Len()
-	s.direct = !s.sep && im.Tiled && im.TileWidth == p.tileW && im.TileHeight == p.tileH
-	nplanes := 1
-	if s.sep {
-		nplanes = im.Bands
-	}
-	s.uses = make([]int, nplanes)
-	for o := 0; o < p.planes; o++ {
-		for plane := range s.uses {
-			if needsPlane(s, p.tileBands(o), plane) {
-				s.uses[plane]++
+func (p *pipeline) newSource(i int, in *input) *source {
+	im := in.im
+	s := p.blockSource(i, in.name, in.r, im)
+	s.decs = make([]decoder, im.Bands)
+	s.vmode = make([]validity, im.Bands)
+	for b := range im.Bands {
+		s.vmode[b] = bandValidity(in, b)
+		nd := in.nodata[b]
+		if s.vmode[b] != validNoData {
+			nd = bandNoData{}
+		}
+		s.decs[b] = newDecoder(im.Type, nd.has, nd.v)
+		if nd.has && (im.Type == geotiff.Int64 || im.Type == geotiff.Uint64) {
+			if u, ok := exactInt64(im.Type, nd.text); ok {
+				s.decs[b].ndi, s.decs[b].hnd = u, true
 			}
 		}
+	}
+	s.loads = make([][]int, p.planes)
+	for o := range p.planes {
+		bands := slices.Clone(p.tileBands(o))
+		for _, b := range p.tileBands(o) {
+			if s.vmode[b] == validAlpha {
+				bands = append(bands, in.alpha)
+				break
+			}
+		}
+		s.loads[o] = bands
+	}
+	s.countUses()
+	if in.maskIm != nil {
+		m := p.blockSource(len(p.ins)+i, in.maskName, in.maskR, in.maskIm)
+		s.mask, s.maskPerBand = m, in.maskPerBand
+		m.loads = make([][]int, p.planes)
+		for o := range p.planes {
+			m.loads[o] = []int{0}
+			if in.maskPerBand {
+				m.loads[o] = p.tileBands(o)
+			}
+		}
+		m.countUses()
 	}
 	return s
 }
 
+// blockSource returns the source reading image im of r, without decoders
+// and loads.
+func (p *pipeline) blockSource(idx int, name string, r *geotiff.Reader, im *geotiff.Image) *source {
+	s := &source{
+		idx: idx, name: name, r: r, im: im, grid: im.Grid(), size: im.Type.Size(),
+		sep: im.Planar == geotiff.PlanarSeparate && im.Bands > 1,
+	}
+	s.plane = s.grid.Len()
+	s.direct = !s.sep && im.Tiled && im.TileWidth == p.tileW && im.TileHeight == p.tileH
+	return s
+}
+
+// countUses sets s.uses from s.loads: how many output planes need each
+// block plane.
+func (s *source) countUses() {
+	nplanes := 1
+	if s.sep {
+		nplanes = s.im.Bands
+	}
+	s.uses = make([]int, nplanes)
+	for _, bands := range s.loads {
+		for plane := range s.uses {
+			if needsPlane(s, bands, plane) {
+				s.uses[plane]++
+			}
+		}
+	}
+}
+
+// extraSampleUnassociatedAlpha is the ExtraSamples value GDAL writes for
+// an alpha band.
+const extraSampleUnassociatedAlpha = 2
+
 // writerOptions returns the output's creation options.
 func (p *pipeline) writerOptions() geotiff.WriterOptions {
 	o := p.cfg.Output
-	o.Width, o.Height, o.Bands, o.Type = p.grid.Width, p.grid.Height, len(p.bands), p.cfg.Type
+	o.Width, o.Height, o.Type = p.grid.Width, p.grid.Height, p.cfg.Type
 	o.TileWidth, o.TileHeight = p.tileW, p.tileH
-	o.HasNoData, o.NoData = p.hasNoData, p.noData
+	o.Bands = p.stride
+	if p.separate {
+		o.Bands = len(p.bands)
+	}
+	o.HasNoData, o.NoData, o.NoDataText = p.nd.has, p.nd.value, p.nd.text
+	o.Mask = p.maskOut
+	if p.rgb {
+		o.Photometric = photometricRGB
+		if p.alphaOut {
+			o.ExtraSamples = []uint16{extraSampleUnassociatedAlpha}
+		}
+	}
 	o.Geo = nil
 	if g := p.first.Geo; g.HasTransform || g.Keys != nil {
 		o.Geo = &g

@@ -34,17 +34,28 @@ func expected(t *testing.T, cfg Config, inputs []string) raster {
 			bands = append(bands, b)
 		}
 	}
-	hasND, nd, err := outputNoData(&cfg, ims[0], cfg.Type)
+	var ins []*input
+	for k, in := range inputs {
+		r, err := geotiff.Open(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		i, err := newInput(inputs[k], r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, i)
+	}
+	pol, err := resolveNoData(&cfg, ins, bands, false, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fill := nd
-	if !hasND {
-		fill = math.NaN()
-	}
+	fill := pol.fill
 	out := raster{w: rs[0].w, h: rs[0].h, bands: len(bands), vals: make([]float64, rs[0].w*rs[0].h*len(bands))}
 	xs := make([]float64, len(rs))
 	enc := newEncoder(cfg.Type, fill)
+	enc.avoid = pol.avoid
 	buf := make([]byte, cfg.Type.Size())
 	dec := newDecoder(cfg.Type, false, 0)
 	one := make([]float64, 1)

@@ -9,15 +9,25 @@ import (
 
 // A source is one opened input with what the pipeline derives from it.
 type source struct {
-	idx   int
-	name  string
-	r     *geotiff.Reader
-	im    *geotiff.Image
-	grid  tiling.Grid // the input's block grid (tiles, or full-width strips)
-	size  int         // bytes per sample
-	dec   decoder
-	sep   bool // PlanarSeparate: one block plane per band
-	plane int  // blocks of one plane
+	idx  int
+	name string
+	r    *geotiff.Reader
+	im   *geotiff.Image
+	grid tiling.Grid // the input's block grid (tiles, or full-width strips)
+	size int         // bytes per sample
+	decs []decoder   // per band: its samples to float64, nodata to NaN
+	// vmode is per band: where the validity of its samples comes from
+	// beyond NaN (the mask, the alpha band, nodata or nothing).
+	vmode []validity
+	// loads[o] lists the bands loaded for output plane o: the plane's
+	// bands, then the alpha band when a band uses it.
+	loads [][]int
+	// mask reads the input's mask (internal or FILE.msk), if it has one;
+	// maskPerBand is set when it has one band per input band.
+	mask        *source
+	maskPerBand bool
+	sep         bool // PlanarSeparate: one block plane per band
+	plane       int  // blocks of one plane
 	// direct is set when the input's tiles are the output's tiles and the
 	// input is PlanarContig: output tile i is read with ReadTile(i).
 	direct bool

@@ -26,13 +26,29 @@ var opUsage = map[compute.Op]string{
 }
 
 const reduceDescription = `Every input must have the size, geotransform and CRS of the first; bands
-are reduced band by band. A pixel that is nodata in an input (the input's
-nodata value, or NaN) is skipped, so the mean divides by the number of valid
-inputs (rasterio's read(masked=True), GDAL's VRT mean). A pixel with no
-valid input is written as the output nodata: --nodata, else the first
-input's nodata, else -9999 for float outputs (gdal_calc's default for
-integer ones). Values are accumulated in float64; integer outputs are
-rounded and clamped.
+are reduced band by band. Values are accumulated in float64; integer outputs
+are rounded and clamped.
+
+Which input pixels count (GDAL's mask rules, as rasterio's
+read(masked=True) sees them): a pixel is skipped where the input's mask
+says so (an internal mask, or FILE.tif.msk); else where it equals the
+band's nodata (GDAL_NODATA, or NoDataValue in FILE.tif.aux.xml), compared
+in the band's type (-3.4e+38 means the float32 nearest to it); else where
+its alpha band is 0 (2-band gray+alpha or RGBA files; the alpha band
+itself is not reduced unless --band asks for it). NaN is always skipped.
+Georeferencing and CRS come from FILE.tif.aux.xml, the TIFF tags, then a
+world file (.tfw/.tifw/.wld with .prj), in GDAL's order. The mean divides
+by the number of valid inputs.
+
+What the output declares: the inputs' nodata when they have one and the
+output type holds it; a mask (or an alpha band for RGB output) when they
+carry masks or alpha; otherwise no nodata at all, unless some pixel has no
+valid input: then NaN (float) or the type's default (255, 65535, -32768,
+...) is declared when the output is closed, with one line giving the count.
+--nodata V sets it, --nodata none forbids one (an empty pixel is then an
+error). A valid result never becomes nodata: with a narrower -ot, a value
+that would round or clamp onto the nodata value moves to the nearest other
+value, and one line gives the counts.
 
 Inputs may be files, shell globs and @LIST files (one path per line).
 Options may come before or after the inputs.
@@ -60,7 +76,7 @@ func reduceCommand(op compute.Op) *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output GeoTIFF `FILE` (required)"},
 		&cli.StringFlag{Name: "type", Aliases: []string{"ot"}, Usage: "output data `TYPE`: Byte, Int8, UInt16, Int16, UInt32, Int32, UInt64, Int64, Float32, Float64", Value: "Float32"},
-		&cli.StringFlag{Name: "nodata", Aliases: []string{"a_nodata"}, Usage: "output nodata `VALUE` (a number or nan)"},
+		&cli.StringFlag{Name: "nodata", Aliases: []string{"a_nodata"}, Usage: "output nodata `VALUE`: a number, nan, or none for no nodata (default: the inputs' own, see below)"},
 		&cli.BoolFlag{Name: "propagate-nodata", Usage: "a nodata input makes the pixel nodata (gdal_calc's behaviour)"},
 		&cli.IntFlag{Name: "min-valid", Usage: "fewest valid inputs `K` a pixel needs for a result (default 1; 0 for count)", HideDefault: true},
 		&cli.IntSliceFlag{Name: "band", Aliases: []string{"b"}, Usage: "reduce band `N` (1-based; repeat for several); default all bands"},
@@ -71,6 +87,7 @@ func reduceCommand(op compute.Op) *cli.Command {
 		&cli.StringFlag{Name: "tile", Usage: "output tile size `N` or WxH, multiples of 16"},
 		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "`N` goroutines reading and reducing tiles (default: all CPUs)", HideDefault: true},
 		&cli.IntFlag{Name: "cache", Usage: "`MIB` of decoded input strips or tiles kept for later output tiles when the inputs' blocks differ from the output tiles (default 256; raise it for many wide stripped inputs)", HideDefault: true},
+		&cli.StringFlag{Name: "memory", Usage: "memory budget `SIZE` (e.g. 2G, 512M; default GOMEMLIMIT, else a quarter of ulimit -v, else half the RAM): a run that cannot fit stops before allocating"},
 		&cli.BoolFlag{Name: "overwrite", Usage: "replace the output file if it exists"},
 		&cli.BoolFlag{Name: "ignore-crs", Usage: "do not compare the inputs' CRSs (sizes and geotransforms still must match)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress"},
@@ -102,6 +119,8 @@ func runReduce(ctx context.Context, cmd *cli.Command, op compute.Op) error {
 	if prog != nil {
 		cfg.Progress = prog.update
 	}
+	errw := cmd.Root().ErrWriter
+	cfg.Notice = func(msg string) { fmt.Fprintf(errw, "gomean: %s\n", msg) }
 	err = compute.Run(ctx, cfg, inputs, out)
 	if prog != nil {
 		prog.finish(err == nil)
@@ -149,6 +168,11 @@ func reduceConfig(cmd *cli.Command, op compute.Op) (compute.Config, []string, st
 		return cfg, nil, "", usagef("--cache %d: want a size in MiB", mb)
 	}
 	cfg.CacheBytes = int64(mb) << 20
+	if v := cmd.String("memory"); v != "" {
+		if cfg.MemoryBytes, err = parseSize(v); err != nil {
+			return cfg, nil, "", usagef("--memory %s: %w", v, err)
+		}
+	}
 	for _, b := range cmd.IntSlice("band") {
 		if b < 1 {
 			return cfg, nil, "", usagef("--band %d: bands are numbered from 1", b)
@@ -190,23 +214,79 @@ func checkOutput(out string, inputs []string, overwrite bool) error {
 	return nil
 }
 
+// parseNoData reads --nodata: none, nan, or a number that the output type
+// holds once cast to it as GDAL casts a nodata value (-3.4e38 is the
+// float32 nearest to it for a Float32 output; Int64 and UInt64 values are
+// kept exactly as text).
 func parseNoData(cmd *cli.Command, cfg *compute.Config) error {
 	s := strings.TrimSpace(cmd.String("nodata"))
-	if s == "" {
+	switch {
+	case s == "":
+		return nil
+	case strings.EqualFold(s, "none"):
+		cfg.NoNoData = true
+		return nil
+	}
+	t := cfg.Type
+	if t == geotiff.Int64 || t == geotiff.Uint64 {
+		var err error
+		if t == geotiff.Int64 {
+			_, err = strconv.ParseInt(s, 10, 64)
+		} else {
+			_, err = strconv.ParseUint(s, 10, 64)
+		}
+		if err != nil {
+			return usagef("--nodata %s does not fit output type %v: give an integer in its range", s, t)
+		}
+		v, _ := strconv.ParseFloat(s, 64)
+		cfg.HasNoData, cfg.NoData, cfg.NoDataText = true, v, s
 		return nil
 	}
 	v, ok := geotiff.ParseNoData(s)
 	if !ok {
-		return usagef("--nodata %q: want a number or nan", s)
+		return usagef("--nodata %q: want a number, nan or none", s)
 	}
-	if !cfg.Type.IsFloat() && (math.IsNaN(v) || math.IsInf(v, 0) || v != math.Trunc(v)) {
-		return usagef("--nodata %s does not fit output type %v: give an integer in its range", s, cfg.Type)
+	if t == geotiff.Float32 && !math.IsNaN(v) {
+		if f := float32(v); !math.IsInf(float64(f), 0) || math.IsInf(v, 0) {
+			v = float64(f)
+		}
 	}
-	if lo, hi := cfg.Type.Range(); !math.IsNaN(v) && !math.IsInf(v, 0) && (v < lo || v > hi) {
-		return usagef("--nodata %s is out of the range [%v, %v] of output type %v", s, lo, hi, cfg.Type)
+	if !t.IsFloat() && (math.IsNaN(v) || math.IsInf(v, 0) || v != math.Trunc(v)) {
+		return usagef("--nodata %s does not fit output type %v: give an integer in its range", s, t)
+	}
+	if lo, hi := t.Range(); !math.IsNaN(v) && !math.IsInf(v, 0) && (v < lo || v > hi) {
+		return usagef("--nodata %s is out of the range [%v, %v] of output type %v", s, lo, hi, t)
 	}
 	cfg.HasNoData, cfg.NoData = true, v
 	return nil
+}
+
+// parseSize reads a byte count with an optional K, M, G or T suffix
+// (powers of 1024, an optional trailing B or iB).
+func parseSize(s string) (int64, error) {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	u = strings.TrimSuffix(strings.TrimSuffix(u, "B"), "I")
+	mult := int64(1)
+	if n := len(u); n > 0 {
+		switch u[n-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		case 'T':
+			mult = 1 << 40
+		}
+		if mult > 1 {
+			u = u[:n-1]
+		}
+	}
+	v, err := strconv.ParseFloat(u, 64)
+	if err != nil || !(v > 0) || v*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("want a positive size such as 2G or 512M")
+	}
+	return int64(v * float64(mult)), nil
 }
 
 func parseWeights(s string, n int) ([]float64, error) {

@@ -1,0 +1,232 @@
+package compute
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/sidecar"
+)
+
+// An input is one opened raster with what GDAL would say about it: its
+// image with the georeferencing of its sidecars applied, the nodata of
+// each band, and where its validity comes from.
+type input struct {
+	name string
+	r    *geotiff.Reader
+	im   *geotiff.Image // a copy of the main image, sidecars applied
+	// nodata is per band: the GDAL_NODATA tag, else the band's
+	// NoDataValue in FILE.aux.xml.
+	nodata []bandNoData
+	// wkt is the CRS as WKT when a sidecar gives one without an EPSG
+	// code (it cannot be written as GeoKeys).
+	wkt string
+	// The mask, from the file's internal mask IFD or FILE.msk: maskIm of
+	// maskR, one band for all bands or one band per band.
+	maskR       *geotiff.Reader
+	maskIm      *geotiff.Image
+	maskName    string
+	maskPerBand bool
+	// alpha is the band GDAL uses as the mask of the others when they
+	// have no nodata (a 2-band gray+alpha or 4-band RGBA image of Byte or
+	// UInt16 samples), or -1.
+	alpha int
+	// sidecars lists the sidecar files that were read.
+	sidecars []string
+}
+
+// A bandNoData is one band's nodata as declared (text) and as a value.
+type bandNoData struct {
+	has  bool
+	v    float64
+	text string
+}
+
+// opener opens an input file (a path) as a geotiff.Reader.
+type opener func(name string) (*geotiff.Reader, error)
+
+// newInput derives the input of reader r named name; open opens a
+// FILE.msk sidecar when there is one.
+func newInput(name string, r *geotiff.Reader, open opener) (*input, error) {
+	main := r.Image()
+	if main == nil {
+		return nil, fmt.Errorf("%s: no image in the file", name)
+	}
+	cp := *main
+	in := &input{name: name, r: r, im: &cp, alpha: -1}
+	if err := in.applySidecars(); err != nil {
+		return nil, err
+	}
+	if m := r.MaskFor(main); m != nil {
+		in.maskR, in.maskIm, in.maskName = r, m, name
+	} else if open != nil {
+		if err := in.openMaskFile(open); err != nil {
+			return nil, err
+		}
+	}
+	if in.maskIm != nil {
+		if in.maskIm.Width != main.Width || in.maskIm.Height != main.Height {
+			return nil, fmt.Errorf("%s: mask %s is %dx%d, the image %dx%d: re-create the mask (gdal_translate -mask)",
+				name, in.maskName, in.maskIm.Width, in.maskIm.Height, main.Width, main.Height)
+		}
+		if err := in.maskIm.Supported(); err != nil {
+			return nil, &InputError{Path: in.maskName, Err: err}
+		}
+		in.maskPerBand = in.maskIm.Bands > 1 && in.maskIm.Bands == main.Bands
+	}
+	in.alpha = gdalAlphaMask(main)
+	return in, nil
+}
+
+// gdalAlphaMask returns the alpha band GDAL's default mask uses, or -1: a
+// 2-band image whose band 2 is alpha, or a 4-band image whose band 4 is,
+// with Byte or UInt16 samples (GDALRasterBand::GetMaskBand).
+func gdalAlphaMask(im *geotiff.Image) int {
+	a := im.AlphaBand()
+	if a < 0 || im.Type != geotiff.Uint8 && im.Type != geotiff.Uint16 {
+		return -1
+	}
+	if im.Bands == 2 && a == 1 || im.Bands == 4 && a == 3 {
+		return a
+	}
+	return -1
+}
+
+// maskSuffixes are the names GDAL tries for an external mask.
+var maskSuffixes = []string{".msk", ".MSK"}
+
+// openMaskFile opens FILE.msk when it exists (GDAL_TIFF_INTERNAL_MASK=NO).
+func (in *input) openMaskFile(open opener) error {
+	for _, suf := range maskSuffixes {
+		name := in.name + suf
+		st, err := os.Stat(name)
+		if err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		mr, err := open(name)
+		if err != nil {
+			return &InputError{Path: name, Err: err}
+		}
+		in.maskR, in.maskIm, in.maskName = mr, mr.Image(), name
+		if in.maskIm == nil {
+			return fmt.Errorf("%s: no image in the mask file", name)
+		}
+		in.sidecars = append(in.sidecars, name)
+		return nil
+	}
+	return nil
+}
+
+// applySidecars reads FILE.aux.xml, world files and .prj as GDAL does
+// with its default GDAL_GEOREF_SOURCES (PAM, then internal tags, then a
+// world file) and applies them to in.im and in.nodata.
+func (in *input) applySidecars() error {
+	im := in.im
+	in.nodata = make([]bandNoData, im.Bands)
+	if im.HasNoData {
+		// GDAL_NODATA applies to every band and wins over PAM.
+		for b := range in.nodata {
+			in.nodata[b] = bandNoData{true, im.NoData, im.NoDataText}
+		}
+	}
+	if _, err := os.Stat(in.name); err != nil {
+		return nil // not a local file: no sidecars
+	}
+	info, err := sidecar.Read(in.name)
+	if err != nil {
+		return &InputError{Path: in.name, Err: err}
+	}
+	if info == nil {
+		return nil
+	}
+	in.sidecars = append(in.sidecars, info.Files...)
+	fromPAM := strings.HasSuffix(strings.ToLower(info.TransformFrom), ".aux.xml") || info.TransformFrom == "aux.xml"
+	if info.HasTransform && (fromPAM || !im.Geo.HasTransform) {
+		im.Geo.HasTransform = true
+		im.Geo.Transform = geotiff.GeoTransform(info.Transform)
+	}
+	hasPAM := false
+	for _, f := range info.Files {
+		if strings.HasSuffix(strings.ToLower(f), ".aux.xml") {
+			hasPAM = true
+		}
+	}
+	if info.SRS != "" && (hasPAM || im.Geo.Keys == nil) {
+		if info.EPSG != 0 {
+			im.Geo.Keys = geotiff.EPSGKeys(info.EPSG, info.Projected)
+		} else {
+			im.Geo.Keys = nil
+			in.wkt = info.SRS
+		}
+	}
+	if !im.HasNoData {
+		for b := range min(len(info.Bands), len(in.nodata)) {
+			if nb := info.Bands[b]; nb.HasNoData {
+				in.nodata[b] = bandNoData{true, nb.NoData, nb.NoDataText}
+			}
+		}
+	}
+	return nil
+}
+
+// hasNoData reports whether any band declares nodata.
+func (in *input) hasNoData() bool {
+	for _, n := range in.nodata {
+		if n.has {
+			return true
+		}
+	}
+	return false
+}
+
+// castNoData returns nodata v as a value of type t, as GDAL compares it:
+// the float32 nearest to v for Float32 bands, v itself for Float64, and for
+// integer types v when it is an integer in range (ok is false otherwise:
+// no sample can equal it).
+func castNoData(t geotiff.SampleType, v float64) (float64, bool) {
+	switch t {
+	case geotiff.Float32:
+		if math.IsNaN(v) {
+			return v, true
+		}
+		return float64(float32(v)), true
+	case geotiff.Float64:
+		return v, true
+	}
+	lo, hi := t.Range()
+	if v != math.Trunc(v) || v < lo || v > hi {
+		return 0, false
+	}
+	return v, true
+}
+
+// exactInt64 parses an Int64 or UInt64 nodata text exactly; ok is false
+// when the text is not an integer.
+func exactInt64(t geotiff.SampleType, text string) (uint64, bool) {
+	text = strings.TrimSpace(text)
+	if t == geotiff.Int64 {
+		v, err := strconv.ParseInt(text, 10, 64)
+		return uint64(v), err == nil
+	}
+	v, err := strconv.ParseUint(text, 10, 64)
+	return v, err == nil
+}
+
+// openerFor returns an opener that reads files through pool.
+func openerFor(pool *filePool) opener {
+	return func(name string) (*geotiff.Reader, error) {
+		pf, size, err := pool.openPooled(name)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+			return nil, err
+		}
+		return geotiff.NewReaderOptions(pf, size, geotiff.ReaderOptions{Name: name})
+	}
+}
