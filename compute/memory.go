@@ -2,6 +2,7 @@ package compute
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -10,6 +11,10 @@ import (
 	"strings"
 	"unsafe"
 )
+
+// ErrMemoryBudget is wrapped by the error [Run] returns, before any
+// allocation, when the run cannot fit in Config.MemoryBytes.
+var ErrMemoryBudget = errors.New("over the memory budget")
 
 // DefaultMemoryBytes returns the memory budget of a run when
 // Config.MemoryBytes is 0: the Go memory limit when one is set (GOMEMLIMIT),
@@ -83,8 +88,8 @@ func (p *pipeline) checkMemory() error {
 		if big.im.Tiled {
 			what = "tile"
 		}
-		return &InputError{Path: big.name, Err: fmt.Errorf("ifd %d: a %s of %dx%d decodes to %s, and the run needs %s with it: over the memory budget of %s: give --memory (or GOMEMLIMIT) more if the machine has it, or rewrite the file with smaller blocks (gdal_translate -co TILED=YES)",
-			big.im.Index, what, big.im.TileWidth, big.im.TileHeight, mib(maxBlock), mib(perWorker+maxBlock), mib(budget))}
+		return fmt.Errorf("%s: ifd %d: a %s of %dx%d decodes to %s, and the run needs %s with it: %w of %s: give --memory (or GOMEMLIMIT) more if the machine has it, or rewrite the file with smaller blocks (gdal_translate -co TILED=YES)",
+			big.name, big.im.Index, what, big.im.TileWidth, big.im.TileHeight, mib(maxBlock), mib(perWorker+maxBlock), ErrMemoryBudget, mib(budget))
 	}
 	// Each worker may hold one block it decodes besides its windows.
 	per := perWorker + maxBlock

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+var (
+	limitsBinOnce sync.Once
+	limitsBin     string
+	limitsBinErr  error
+)
+
+// limitsBinary builds gomean once for the tests that run it under
+// resource limits (prlimit), which an in-process run cannot have.
+func limitsBinary(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("prlimit"); err != nil {
+		t.Skip("prlimit (util-linux) not found: resource-limit tests skipped")
+	}
+	limitsBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gomean-limits-")
+		if err != nil {
+			limitsBinErr = err
+			return
+		}
+		limitsBin = filepath.Join(dir, "gomean")
+		out, err := exec.Command("go", "build", "-o", limitsBin, ".").CombinedOutput()
+		if err != nil {
+			limitsBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if limitsBinErr != nil {
+		t.Fatal(limitsBinErr)
+	}
+	return limitsBin
+}
+
+// writeSmall writes an 8×8 float32 raster filled with v, nodata -9999.
+func writeSmall(t *testing.T, path string, v float32) {
+	t.Helper()
+	w, err := geotiff.Create(path, geotiff.WriterOptions{Width: 8, Height: 8, Bands: 1, Type: geotiff.Float32,
+		TileWidth: 16, TileHeight: 16, HasNoData: true, NoData: -9999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tile := make([]byte, 16*16*4)
+	for i := 0; i < len(tile); i += 4 {
+		binary.LittleEndian.PutUint32(tile[i:], math.Float32bits(v))
+	}
+	if err := w.WriteTile(context.Background(), 0, tile); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestManyInputsFewDescriptors reduces 1,000 inputs under a hard limit of
+// 64 open files: inputs are opened a few at a time.
+func TestManyInputsFewDescriptors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000-input run skipped in -short mode")
+	}
+	bin := limitsBinary(t)
+	dir := t.TempDir()
+	const n = 1000
+	var list strings.Builder
+	for i := range n {
+		p := filepath.Join(dir, fmt.Sprintf("in%04d.tif", i))
+		writeSmall(t, p, float32(i))
+		list.WriteString(p + "\n")
+	}
+	listFile := filepath.Join(dir, "list.txt")
+	if err := os.WriteFile(listFile, []byte(list.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "mean.tif")
+	cmd := exec.Command("prlimit", "--nofile=64:64", bin, "mean", "-q", "-o", out, "@"+listFile)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gomean under 64 descriptors: %v\n%s", err, b)
+	}
+	got, _ := pixel(t, out, 3, 3)
+	if want := float64(n-1) / 2; got != want {
+		t.Errorf("mean of 0..%d = %v, want %v", n-1, got, want)
+	}
+}
+
+// hugeSparseTIFF returns a classic TIFF of a few hundred bytes whose one
+// float32 strip of 16384×16384 (1 GiB decoded) is sparse (offset and
+// byte count 0), which GDAL reads as all zeros.
+func hugeSparseTIFF() []byte {
+	const side = 16384
+	type entry struct {
+		tag, typ uint16
+		val      uint32
+	}
+	entries := []entry{
+		{256, 4, side}, {257, 4, side}, {258, 3, 32}, {259, 3, 1}, {262, 3, 1},
+		{273, 4, 0}, {277, 3, 1}, {278, 4, side}, {279, 4, 0}, {339, 3, 3},
+	}
+	b := binary.LittleEndian.AppendUint16([]byte("II"), 42)
+	b = binary.LittleEndian.AppendUint32(b, 8)
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(entries)))
+	for _, e := range entries {
+		b = binary.LittleEndian.AppendUint16(b, e.tag)
+		b = binary.LittleEndian.AppendUint16(b, e.typ)
+		b = binary.LittleEndian.AppendUint32(b, 1)
+		if e.typ == 3 {
+			b = binary.LittleEndian.AppendUint16(b, uint16(e.val))
+			b = binary.LittleEndian.AppendUint16(b, 0)
+		} else {
+			b = binary.LittleEndian.AppendUint32(b, e.val)
+		}
+	}
+	return binary.LittleEndian.AppendUint32(b, 0)
+}
+
+// TestAddressSpaceCap runs a file that claims a 1 GiB block under a 2 GiB
+// address-space limit: gomean must stop with a clear error (exit 1), not a
+// runtime out-of-memory crash, and leave nothing behind.
+func TestAddressSpaceCap(t *testing.T) {
+	bin := limitsBinary(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "sparse.tif")
+	if err := os.WriteFile(in, hugeSparseTIFF(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.tif")
+	cmd := exec.Command("prlimit", "--as=2147483648", bin, "mean", "-q", "-o", out, in, in, in)
+	cmd.Env = append(os.Environ(), "GOMEMLIMIT=off")
+	b, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("want exit status 1, got %v:\n%s", err, b)
+	}
+	msg := string(b)
+	t.Logf("gomean said: %s", msg)
+	if strings.Contains(msg, "fatal error") || !strings.Contains(msg, "memory budget") || !strings.Contains(msg, "sparse.tif") {
+		t.Errorf("want a clear memory-budget error naming the file, got:\n%s", msg)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files left behind: %v", names)
+	}
+}
