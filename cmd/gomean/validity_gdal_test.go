@@ -204,3 +204,16 @@ func TestValidityAgainstGDAL(t *testing.T) {
 	}
 	t.Logf("%d of %d validity cases pass", pass, len(cases))
 }
+
+// TestValidityCheckerSelfTest checks the judge of TestValidityAgainstGDAL:
+// check.py must pass GDAL-made outputs that follow the rules and fail the
+// same outputs with one wrong pixel or without the required warning, so
+// that a passing validity case means something.
+func TestValidityCheckerSelfTest(t *testing.T) {
+	accNeedGDAL(t)
+	out, err := exec.Command(accPython, filepath.Join(validityDir, "check.py"), "selftest").CombinedOutput()
+	if err != nil {
+		t.Fatalf("check.py selftest: %v\n%s", err, out)
+	}
+	t.Log(strings.TrimSpace(string(out)))
+}

@@ -9,6 +9,9 @@
         judges outputs made by someone else (the Go test): JOBS.json is a
         list of {"name", "out", "rc", "stderr"}; prints one JSON line per
         job: {"name", "ok", "problems": [...], "info"}.
+    /usr/bin/python3 testdata/validity/check.py selftest
+        checks the checker: GDAL-made ideal outputs pass, and the same
+        with one wrong pixel, or without the warning, fail.
 
 The expected result is computed from GDAL's view of the inputs only: each
 input band's GetMaskBand() (RFC 15: mask IFD or .msk, else alpha, else
@@ -284,6 +287,113 @@ def judge_safe(case, out, rc, stderr):
         return ["GDAL could not check the output: %s: %s" % (type(e).__name__, e)], ""
 
 
+NP = {"Byte": np.uint8, "UInt16": np.uint16, "Int16": np.int16, "Int64": np.int64, "UInt64": np.uint64,
+      "Float32": np.float32, "Float64": np.float64}
+
+
+def ideal(case, out, corrupt=False):
+    """Write the output a correct gomean would write (GDAL-made), or one
+    with a single wrong valid pixel; return the stderr it would print."""
+    res, gt, srs, dss = expected(case)
+    t = out_type(case)
+    want = case.get("out_nodata", "any")
+    nd = None
+    if "out_nodata_int" in case:
+        nd = int(case["out_nodata_int"])
+    elif want == "nan":
+        nd = float("nan")
+    elif want == "any" and case.get("out_mask") is None:
+        nd = 255.0 if t == "Byte" else -9999.0
+    elif want not in ("any", "none"):
+        nd = want
+    alpha = case.get("out_mask") == "alpha"
+    opts = ["PHOTOMETRIC=RGB", "ALPHA=YES"] if alpha else []
+    ds = gdal.GetDriverByName("GTiff").Create(out, W(res), H(res), len(res) + alpha, gdal.GetDataTypeByName(t), opts)
+    if gt is not None:
+        ds.SetGeoTransform(gt)
+    if srs is not None:
+        ds.SetSpatialRef(srs)
+    empty = clamped = 0
+    for k, (v, ok) in enumerate(res):
+        empty += int((~ok).sum())
+        b = ds.GetRasterBand(k + 1)
+        if np.dtype(NP[t]).kind == "f":
+            a = np.where(ok, v, np.nan if nd is None else nd)
+        else:
+            info = np.iinfo(NP[t])
+            with np.errstate(invalid="ignore"):
+                r = np.floor(np.where(ok, v, 0) + 0.5)
+            clamped += int((ok & ((r < info.min) | (r > info.max))).sum())
+            r = np.clip(r, info.min, info.max)
+            if nd is not None:
+                r = np.where(r == nd, nd - 1 if nd > info.min else nd + 1, r)
+            a = np.where(ok, r, 0 if nd is None else nd)
+            if t in ("Int64", "UInt64"):
+                a = np.array([[int(x) for x in row] for row in a.tolist()], dtype=object)
+                a = np.where(ok, a, nd if nd is not None else 0).astype(NP[t])
+        a = np.asarray(a).astype(NP[t])
+        if corrupt and k == 0:
+            y, x = np.argwhere(ok)[len(np.argwhere(ok)) // 2]
+            a[y, x] = a[y, x] - 7 if a[y, x] >= 7 else a[y, x] + 7
+        b.WriteArray(a)
+        if nd is not None:
+            if t == "Int64":
+                b.SetNoDataValueAsInt64(nd)
+            elif t == "UInt64":
+                b.SetNoDataValueAsUInt64(nd)
+            else:
+                b.SetNoDataValue(nd)
+    if alpha:
+        ds.GetRasterBand(len(res) + 1).WriteArray(np.where(res[0][1], 255, 0).astype(np.uint8))
+    if case.get("out_mask") == "per_dataset":
+        gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
+        ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+        ds.GetRasterBand(1).GetMaskBand().WriteArray(np.where(res[0][1], 255, 0).astype(np.uint8))
+        gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", None)
+    ds = None
+    return "warning: %d pixels have no valid input\nwarning: %d results out of range\n" % (empty, clamped)
+
+
+def W(res):
+    return res[0][0].shape[1]
+
+
+def H(res):
+    return res[0][0].shape[0]
+
+
+def selftest():
+    """The checker must pass what a correct gomean writes and fail a single
+    wrong pixel, a missing warning and a wrongly accepted refusal."""
+    cases = load_cases()
+    bad = 0
+    with tempfile.TemporaryDirectory() as d:
+        for n, c in cases.items():
+            out = os.path.join(d, n + ".tif")
+            if "refuse" in c:
+                good = judge_safe(c, out, 1, "gomean: inputs differ in CRS; 47 pixels empty")[0]
+                wrong = judge_safe(c, out, 0, "")[0]
+                verdicts = [("correct refusal", good, False), ("exit 0", wrong, True)]
+            else:
+                stderr = ideal(c, out)
+                good = judge_safe(c, out, 0, stderr)[0]
+                verdicts = [("ideal output", good, False)]
+                if c.get("stderr_empty_count") or c.get("stderr_clamp_count"):
+                    verdicts.append(("no warning", judge_safe(c, out, 0, "")[0], True))
+                os.remove(out)
+                ideal(c, out, corrupt=True)
+                verdicts.append(("one wrong pixel", judge_safe(c, out, 0, stderr)[0], True))
+                for f in os.listdir(d):
+                    os.remove(os.path.join(d, f))
+            for what, probs, want_fail in verdicts:
+                if bool(probs) != want_fail:
+                    bad += 1
+                    print("SELFTEST FAIL %s, %s: %s" % (n, what, probs or "passed, want a failure"))
+    print("selftest: %d of %d cases judged as designed" % (len(cases) - bad, len(cases)) if not bad else
+          "selftest: %d wrong judgements" % bad)
+    return 1 if bad else 0
+
+
 def command(case, gomean, out):
     return [gomean, case["op"], "-o", out] + case["args"] + [os.path.join(HERE, f) for f in case["inputs"]]
 
@@ -313,6 +423,8 @@ def main():
                 failed += bool(probs)
         print("%d of %d cases pass" % (len(names) - failed, len(names)))
         return 1 if failed else 0
+    if len(sys.argv) == 2 and sys.argv[1] == "selftest":
+        return selftest()
     print(__doc__, file=sys.stderr)
     return 2
 
