@@ -35,7 +35,8 @@ Case keys in cases.json (written by make_validity.py):
   out_bands             band count of the output
   stderr_empty_count    stderr must give the number of empty pixels
   stderr_clamp_count    stderr must give the number of out-of-range
-                        results, or of results moved off the nodata value
+                        results (after rounding or before), or of results
+                        moved off the nodata value
 """
 
 import json
@@ -216,7 +217,7 @@ def judge(case, out, rc, stderr):
         if os.path.exists(out + ".msk"):
             problems.append("output mask is an external .msk sidecar, want it inside the file")
     # values
-    total_wrong, valid_n, empty_n, clamped_n, moved_n = 0, 0, 0, 0, 0
+    total_wrong, valid_n, empty_n, clamped_n, moved_n, raw_n = 0, 0, 0, 0, 0, 0
     for k, (want_v, want_ok) in zip(obands, res):
         got, got_ok = read_band(ds, k)
         valid_n += int(want_ok.sum())
@@ -244,6 +245,7 @@ def judge(case, out, rc, stderr):
             with np.errstate(invalid="ignore"):
                 r = np.floor(want_v + 0.5)
                 clamped_n += int((want_ok & ((r < info_.min) | (r > info_.max))).sum())
+                raw_n += int((want_ok & ((want_v < info_.min) | (want_v > info_.max))).sum())
                 if nd is not None:
                     moved_n += int((want_ok & (np.clip(r, info_.min, info_.max) == float(nd))).sum())
         wrong = both & ~ok
@@ -271,9 +273,9 @@ def judge(case, out, rc, stderr):
     if case.get("stderr_clamp_count"):
         if clamped_n == 0:
             problems.append("fixture defect: nothing out of range")
-        elif clamped_n not in nums and (moved_n == 0 or moved_n not in nums):
-            problems.append("stderr does not give the %d out-of-range results (or the %d moved off nodata): %r" % (
-                clamped_n, moved_n, stderr.strip()[-300:]))
+        elif not nums & {clamped_n, raw_n, moved_n or -1}:
+            problems.append("stderr does not give the %d out-of-range results (%d before rounding, %d moved off nodata): %r" % (
+                clamped_n, raw_n, moved_n, stderr.strip()[-300:]))
     info.append("%d valid, %d empty pixels, %d wrong; nodata %r" % (valid_n, empty_n, total_wrong, nd))
     if clamped_n:
         info.append("%d out of range, %d moved off nodata" % (clamped_n, moved_n))
