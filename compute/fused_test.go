@@ -169,14 +169,14 @@ func BenchmarkReduceTile(b *testing.B) {
 		wk.fused = nil
 		b.SetBytes(px * 4 * 3)
 		for b.Loop() {
-			wk.reduceTile([]int{0}, px, false)
+			wk.reduceTile([]int{0}, []span{{0, px}}, false)
 		}
 	})
 	b.Run("fused", func(b *testing.B) {
 		wk := newWk()
 		b.SetBytes(px * 4 * 3)
 		for b.Loop() {
-			wk.reduceTile([]int{0}, px, false)
+			wk.reduceTile([]int{0}, []span{{0, px}}, false)
 		}
 	})
 }

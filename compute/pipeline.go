@@ -104,6 +104,7 @@ type worker struct {
 	mviews [][]view   // per input, one view per band of its mask
 	one    []view     // per input, the view of the band being reduced
 	later  []blockRef // blocks left for a second pass by source.load
+	spans  []span     // the pixels of the tile inside the image
 	vals   [][]float64
 	out    []float64
 	buf    []byte
@@ -168,7 +169,17 @@ func (wk *worker) tile(ctx context.Context, i int, w tileWriter) error {
 		wk.valid = grow(wk.valid, px)
 		clear(wk.valid)
 	}
-	wk.reduceTile(bands, px, track)
+	// Edge tiles reduce only the pixels inside the image, so the counts of
+	// empty and moved values are the image's.
+	wk.spans = wk.spans[:0]
+	if rect == bounds {
+		wk.spans = append(wk.spans, span{0, px})
+	} else {
+		for y := rect.Min.Y; y < rect.Max.Y; y++ {
+			wk.spans = append(wk.spans, span{(y-bounds.Min.Y)*bounds.Dx() + rect.Min.X - bounds.Min.X, rect.Dx()})
+		}
+	}
+	wk.reduceTile(bands, wk.spans, track)
 	if p.alphaOut {
 		wk.writeAlpha(px)
 	}
@@ -184,43 +195,54 @@ func (wk *worker) tile(ctx context.Context, i int, w tileWriter) error {
 	return nil
 }
 
-// reduceTile computes the px pixels of every band of the tile into wk.buf
-// from the views loaded for it, and with track marks in wk.valid the
-// pixels where some band has a result.
-func (wk *worker) reduceTile(bands []int, px int, track bool) {
-	p := wk.p
-	stride := p.stride
+// A span is a run of n pixels of a tile from pixel first.
+type span struct{ first, n int }
+
+// reduceTile computes the pixels of spans of every band of the tile into
+// wk.buf from the views loaded for it, and with track marks in wk.valid
+// the pixels where some band has a result.
+func (wk *worker) reduceTile(bands []int, spans []span, track bool) {
 	for j, band := range bands {
-		if wk.fused != nil && wk.fusedBand(j, band, px) {
+		if len(spans) == 1 && spans[0].first == 0 && wk.fused != nil && wk.fusedBand(j, band, spans[0].n) {
 			continue
 		}
-		for p0 := 0; p0 < px; p0 += chunk {
-			c := min(chunk, px-p0)
-			for k, s := range p.srcs {
-				v := wk.views[k][j]
-				vals := wk.vals[k][:c]
-				s.decs[band].decode(vals, v.data, v.first+p0*v.stride, v.stride)
-				switch s.vmode[band] {
-				case validAlpha:
-					maskOut(vals, wk.views[k][len(bands)], s.size, p0)
-				case validMask:
-					mj := 0
-					if s.maskPerBand {
-						mj = j
-					}
-					maskOut(vals, wk.mviews[k][mj], s.mask.size, p0)
-				}
-			}
-			wk.red.reduce(wk.out[:c], wk.vals)
-			if track {
-				for q, x := range wk.out[:c] {
-					if x == x {
-						wk.valid[p0+q] = 1
-					}
-				}
-			}
-			wk.enc.encode(wk.buf, j+p0*stride, stride, wk.out[:c])
+		for _, sp := range spans {
+			wk.reduceSpan(j, band, sp, track)
 		}
+	}
+}
+
+// reduceSpan computes band j (input band band) of the pixels of sp.
+func (wk *worker) reduceSpan(j, band int, sp span, track bool) {
+	p := wk.p
+	alpha := len(p.tileBands(0)) // the view of the alpha band, if loaded
+	for p0 := sp.first; p0 < sp.first+sp.n; p0 += chunk {
+		c := min(chunk, sp.first+sp.n-p0)
+		for k, s := range p.srcs {
+			v := wk.views[k][j]
+			vals := wk.vals[k][:c]
+			s.decs[band].decode(vals, v.data, v.first+p0*v.stride, v.stride)
+			switch s.vmode[band] {
+			case validAlpha:
+				maskOut(vals, wk.views[k][alpha], s.size, p0)
+			case validMask:
+				mj := 0
+				if s.maskPerBand {
+					mj = j
+				}
+				maskOut(vals, wk.mviews[k][mj], s.mask.size, p0)
+			}
+		}
+		out := wk.out[:c]
+		wk.red.reduce(out, wk.vals)
+		if track {
+			for q, x := range out {
+				if x == x {
+					wk.valid[p0+q] = 1
+				}
+			}
+		}
+		wk.enc.encode(wk.buf, j+p0*p.stride, p.stride, out)
 	}
 }
 

@@ -78,7 +78,12 @@ func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Rea
 	if err != nil {
 		return fmt.Errorf("create output: %w", err)
 	}
-	if err := p.run(ctx, w); err != nil {
+	if p.streamable() {
+		err = p.runStream(ctx, w)
+	} else {
+		err = p.run(ctx, w)
+	}
+	if err != nil {
 		w.Abort()
 		return err
 	}

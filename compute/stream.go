@@ -1,0 +1,407 @@
+package compute
+
+import (
+	"context"
+	"image"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gomean/gomean/tiling"
+)
+
+// groupSize is the number of inputs folded, in order, into one partial
+// accumulator of the streaming path. Partials are then added in group
+// order, so the arithmetic depends on the number of inputs only, never on
+// the worker count; up to groupSize inputs it is the tile path's own
+// (one sum per pixel in input order), bit for bit.
+const groupSize = 32
+
+// noStream turns the streaming path off, for tests that compare it with
+// the tile path.
+var noStream bool
+
+// The streaming path computes the streaming reductions (mean, weighted
+// mean, sum, count, min, max) row of output tiles by row of output tiles.
+// A unit of work is one tile row and one group of inputs: the worker reads
+// each block of each input of the group that the row covers exactly once,
+// in full, and folds its samples into float64 accumulators for the whole
+// row. A row's partials are merged in group order as they finish, and the
+// worker that merges the last one encodes the row's tiles. Memory is the
+// accumulators of the units and rows in flight and one decoded block per
+// worker: it depends on neither the number of inputs nor the raster's
+// height, and no block is decoded twice (a block that straddles two tile
+// rows is read once for each).
+type streamRun struct {
+	p      *pipeline
+	groups int
+	rows   int
+	rowPx  int // pixels of a full tile row: width × tile height
+	nb     int // output bands
+	need   int32
+	wsum   bool // the weighted mean keeps a sum of weights
+
+	next  atomic.Int64
+	mu    sync.Mutex
+	state map[int]*rowMerge
+	free  []*accum
+}
+
+// An accum holds the accumulators of one tile row, band after band.
+type accum struct {
+	val []float64 // sum, or the minimum or maximum so far
+	ws  []float64 // sum of weights (weighted mean)
+	cnt []int32   // valid values
+}
+
+// A rowMerge is the merge state of one tile row.
+type rowMerge struct {
+	total *accum
+	next  int // next group to merge into total
+	held  map[int]*accum
+}
+
+// streamable reports whether the run takes the streaming path: a streaming
+// reduction into pixel-interleaved output, inputs without masks or alpha,
+// accumulators that fit the memory budget, and either inputs whose blocks
+// are not the output's tiles (strips, other tile sizes) or more inputs than
+// one group.
+func (p *pipeline) streamable() bool {
+	if noStream {
+		return false
+	}
+	switch p.cfg.Op {
+	case Mean, Sum, Count, Min, Max:
+	default:
+		return false
+	}
+	if p.planes != 1 || p.maskOut || p.alphaOut {
+		return false
+	}
+	aligned := true
+	for _, s := range p.srcs {
+		if s.mask != nil {
+			return false
+		}
+		for _, v := range s.vmode {
+			if v == validAlpha || v == validMask {
+				return false
+			}
+		}
+		aligned = aligned && s.direct
+	}
+	if aligned && len(p.srcs) <= groupSize {
+		return false
+	}
+	rowPx := int64(p.grid.Width) * int64(p.tileH)
+	per := rowPx * int64(len(p.bands)) * 20
+	return per*int64(3*p.cfg.Workers+1) <= p.cfg.MemoryBytes/2
+}
+
+// runStream runs the streaming path with cfg.Workers workers.
+func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
+	sr := &streamRun{
+		p:      p,
+		groups: (len(p.srcs) + groupSize - 1) / groupSize,
+		rows:   p.grid.Down(),
+		rowPx:  p.grid.Width * p.tileH,
+		nb:     len(p.bands),
+		wsum:   p.cfg.Op == Mean && p.cfg.Weights != nil,
+		state:  map[int]*rowMerge{},
+	}
+	need := max(int32(p.cfg.MinValid), 0)
+	if p.cfg.Op != Count {
+		need = max(need, 1)
+	}
+	if p.cfg.PropagateNoData {
+		need = int32(len(p.srcs))
+	}
+	sr.need = need
+	total := sr.rows * sr.groups
+	g, ctx := errgroup.WithContext(ctx)
+	for range p.cfg.Workers {
+		g.Go(func() error {
+			wk := p.newWorker()
+			for {
+				u := int(sr.next.Add(1) - 1)
+				if u >= total {
+					return nil
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if err := sr.unit(ctx, wk, u, w); err != nil {
+					return err
+				}
+			}
+		})
+	}
+	return g.Wait()
+}
+
+// getAccum returns zeroed accumulators for a row of rows pixel rows.
+func (sr *streamRun) getAccum() *accum {
+	sr.mu.Lock()
+	var a *accum
+	if n := len(sr.free); n > 0 {
+		a, sr.free = sr.free[n-1], sr.free[:n-1]
+	}
+	sr.mu.Unlock()
+	n := sr.rowPx * sr.nb
+	if a == nil {
+		a = &accum{val: make([]float64, n), cnt: make([]int32, n)}
+		if sr.wsum {
+			a.ws = make([]float64, n)
+		}
+		return a
+	}
+	clear(a.val)
+	clear(a.cnt)
+	clear(a.ws)
+	return a
+}
+
+func (sr *streamRun) putAccum(a *accum) {
+	sr.mu.Lock()
+	sr.free = append(sr.free, a)
+	sr.mu.Unlock()
+}
+
+// unit folds input group g into tile row r, merges it, and writes the
+// row's tiles when it was the last group to finish.
+func (sr *streamRun) unit(ctx context.Context, wk *worker, u int, w tileWriter) error {
+	p := sr.p
+	r, g := u/sr.groups, u%sr.groups
+	y0, y1 := r*p.tileH, min((r+1)*p.tileH, p.grid.Height)
+	acc := sr.getAccum()
+	for k := g * groupSize; k < min((g+1)*groupSize, len(p.srcs)); k++ {
+		if err := sr.fold(wk, k, y0, y1, acc); err != nil {
+			return err
+		}
+	}
+	done := sr.merge(r, g, acc)
+	if done == nil {
+		return nil
+	}
+	defer sr.putAccum(done)
+	return sr.writeRow(ctx, wk, r, done, w)
+}
+
+// merge records group g of row r and adds every partial whose turn has
+// come to the row's total; it returns the total once all groups are in.
+func (sr *streamRun) merge(r, g int, acc *accum) *accum {
+	sr.mu.Lock()
+	st := sr.state[r]
+	if st == nil {
+		st = &rowMerge{held: map[int]*accum{}}
+		sr.state[r] = st
+	}
+	st.held[g] = acc
+	var ready []*accum
+	for {
+		a := st.held[st.next]
+		if a == nil {
+			break
+		}
+		delete(st.held, st.next)
+		st.next++
+		if st.total == nil {
+			st.total = a
+		} else {
+			ready = append(ready, a)
+		}
+	}
+	total := st.total
+	complete := st.next == sr.groups
+	if complete {
+		delete(sr.state, r)
+	}
+	sr.mu.Unlock()
+	// Partials are added outside the lock; only this goroutine can add to
+	// total now, since the next group's turn comes after these.
+	for _, a := range ready {
+		sr.add(total, a)
+		sr.putAccum(a)
+	}
+	if complete {
+		return total
+	}
+	return nil
+}
+
+// add folds partial b into total a.
+func (sr *streamRun) add(a, b *accum) {
+	switch sr.p.cfg.Op {
+	case Min, Max:
+		isMax := sr.p.cfg.Op == Max
+		for i, c := range b.cnt {
+			if c == 0 {
+				continue
+			}
+			if x := b.val[i]; a.cnt[i] == 0 || isMax && x > a.val[i] || !isMax && x < a.val[i] {
+				a.val[i] = x
+			}
+			a.cnt[i] += c
+		}
+	default:
+		for i, x := range b.val {
+			a.val[i] += x
+		}
+		for i, c := range b.cnt {
+			a.cnt[i] += c
+		}
+		for i, x := range b.ws {
+			a.ws[i] += x
+		}
+	}
+}
+
+// fold reads every block of input k that rows [y0, y1) cover, once, and
+// folds the valid samples of the output bands into acc.
+func (sr *streamRun) fold(wk *worker, k, y0, y1 int, acc *accum) error {
+	p := sr.p
+	s := p.srcs[k]
+	want := image.Rect(0, y0, p.grid.Width, y1)
+	cover := s.grid.Cover(want)
+	tb := s.im.TileBands()
+	weight := 1.0
+	if p.cfg.Weights != nil {
+		weight = p.cfg.Weights[k]
+	}
+	for plane := range s.uses {
+		if !needsPlane(s, p.bands, plane) {
+			continue
+		}
+		for row := cover.Min.Y; row < cover.Max.Y; row++ {
+			for col := cover.Min.X; col < cover.Max.X; col++ {
+				i := s.im.TileIndex(col, row, plane)
+				data, err := s.r.ReadTile(s.im, i, wk.buf)
+				wk.buf = data
+				if err != nil {
+					return &InputError{Path: s.name, Err: err}
+				}
+				b := s.grid.Bounds(i % s.plane)
+				clip := b.Intersect(want)
+				n := clip.Dx()
+				if len(wk.out) < n {
+					wk.out = make([]float64, n)
+				}
+				vals := wk.out[:n]
+				for j, band := range p.bands {
+					if s.planeOf(band) != plane {
+						continue
+					}
+					for y := clip.Min.Y; y < clip.Max.Y; y++ {
+						first := ((y-b.Min.Y)*b.Dx()+clip.Min.X-b.Min.X)*tb + s.sampleOf(band)
+						s.decs[band].decode(vals, data, first, tb)
+						sr.foldRow(acc, j*sr.rowPx+(y-y0)*p.grid.Width+clip.Min.X, vals, weight)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// foldRow folds the values of one row segment into acc from index o.
+func (sr *streamRun) foldRow(acc *accum, o int, vals []float64, weight float64) {
+	cnt := acc.cnt[o : o+len(vals)]
+	val := acc.val[o : o+len(vals)]
+	switch op := sr.p.cfg.Op; {
+	case sr.wsum:
+		ws := acc.ws[o : o+len(vals)]
+		for q, x := range vals {
+			if x == x {
+				val[q] += weight * x
+				ws[q] += weight
+				cnt[q]++
+			}
+		}
+	case op == Count:
+		for q, x := range vals {
+			if x == x {
+				cnt[q]++
+			}
+		}
+	case op == Min || op == Max:
+		isMax := op == Max
+		for q, x := range vals {
+			if x != x {
+				continue
+			}
+			if cnt[q] == 0 || isMax && x > val[q] || !isMax && x < val[q] {
+				val[q] = x
+			}
+			cnt[q]++
+		}
+	default:
+		for q, x := range vals {
+			if x == x {
+				val[q] += x
+				cnt[q]++
+			}
+		}
+	}
+}
+
+// result returns the output value of accumulator i: the reduction, or NaN
+// when too few inputs are valid there.
+func (sr *streamRun) result(a *accum, i int) float64 {
+	c := a.cnt[i]
+	if c < sr.need {
+		return math.NaN()
+	}
+	switch op := sr.p.cfg.Op; {
+	case sr.wsum:
+		if a.ws[i] == 0 {
+			return math.NaN()
+		}
+		return a.val[i] / a.ws[i]
+	case op == Mean:
+		return a.val[i] / float64(c)
+	case op == Count:
+		return float64(c)
+	case op == Min || op == Max:
+		if c == 0 {
+			return math.NaN()
+		}
+	}
+	return a.val[i]
+}
+
+// writeRow encodes the tiles of tile row r from its accumulators and
+// hands them to w in order.
+func (sr *streamRun) writeRow(ctx context.Context, wk *worker, r int, acc *accum, w tileWriter) error {
+	p := sr.p
+	size := p.cfg.Type.Size()
+	across := p.grid.Across()
+	if len(wk.out) < p.tileW {
+		wk.out = make([]float64, p.tileW)
+	}
+	for c := range across {
+		t := p.grid.Index(c, r)
+		bounds, rect := p.grid.Bounds(t), p.grid.Rect(t)
+		wk.buf = grow(wk.buf, bounds.Dx()*bounds.Dy()*p.stride*size)
+		for y := rect.Min.Y; y < rect.Max.Y; y++ {
+			for j := range sr.nb {
+				out := wk.out[:rect.Dx()]
+				base := j*sr.rowPx + (y-r*p.tileH)*p.grid.Width
+				for q := range out {
+					out[q] = sr.result(acc, base+rect.Min.X+q)
+				}
+				first := ((y-bounds.Min.Y)*bounds.Dx())*p.stride + j
+				wk.enc.encode(wk.buf, first, p.stride, out)
+			}
+		}
+		if rect != bounds {
+			tiling.Fill(tiling.Buffer{Data: wk.buf, Rect: bounds, Stride: p.stride, Size: size}, rect, wk.fill)
+		}
+		if err := w.WriteTile(ctx, t, wk.buf); err != nil {
+			return err
+		}
+		p.progress(p.grid.Len())
+	}
+	return nil
+}

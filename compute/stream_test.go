@@ -1,0 +1,108 @@
+package compute
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+// TestStreamMatchesTilePath checks that the streaming path writes the
+// same bytes as the tile path for up to groupSize inputs (the same sums in
+// the same order), for every streaming reduction and layouts whose blocks
+// are not the output's tiles, and the same bytes for any worker count
+// beyond that.
+func TestStreamMatchesTilePath(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(n int, o geotiff.WriterOptions, prefix string) []string {
+		var ins []string
+		for k := range n {
+			r := randomRaster(uint64(500+k), 70, 53, 2, -1000, 1000, 0.2, math.NaN())
+			for i := range r.vals {
+				if i%7 == 0 && !math.IsNaN(r.vals[i]) {
+					r.vals[i] += 0.123456789 * float64(k+1)
+				}
+			}
+			ins = append(ins, writeRaster(t, dir, fmt.Sprintf("%s%03d.tif", prefix, k), r, o))
+		}
+		return ins
+	}
+	small := mk(5, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 16, TileHeight: 16, HasNoData: true, NoData: -9999}, "s")
+	many := mk(70, geotiff.WriterOptions{Type: geotiff.Float64, TileWidth: 32, TileHeight: 32}, "m")
+	weights := make([]float64, 5)
+	for i := range weights {
+		weights[i] = float64(i) + 0.5
+	}
+	run := func(t *testing.T, cfg Config, ins []string, name string, stream bool) []byte {
+		t.Helper()
+		cfg.Output.TileWidth, cfg.Output.TileHeight, cfg.Output.Overwrite = 48, 48, true
+		noStream = !stream
+		defer func() { noStream = false }()
+		out := filepath.Join(dir, name)
+		if err := Run(context.Background(), cfg, ins, out); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cases := []struct {
+		name string
+		cfg  Config
+	}{
+		{"mean", Config{Op: Mean}},
+		{"weighted", Config{Op: Mean, Weights: weights}},
+		{"sum", Config{Op: Sum, Type: geotiff.Float64}},
+		{"count", Config{Op: Count, Type: geotiff.Uint8}},
+		{"min", Config{Op: Min}},
+		{"max int16", Config{Op: Max, Type: geotiff.Int16}},
+		{"min-valid 3", Config{Op: Mean, MinValid: 3}},
+		{"propagate", Config{Op: Sum, PropagateNoData: true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, workers := range []int{1, 3} {
+				cfg := tc.cfg
+				cfg.Workers = workers
+				tile := run(t, cfg, small, "tile.tif", false)
+				stream := run(t, cfg, small, "stream.tif", true)
+				if !bytes.Equal(tile, stream) {
+					t.Errorf("%d workers: streaming output differs from the tile path's", workers)
+				}
+			}
+		})
+	}
+	t.Run("groups", func(t *testing.T) {
+		var first []byte
+		for _, workers := range []int{1, 2, 5} {
+			got := run(t, Config{Op: Mean, Workers: workers, Type: geotiff.Float64}, many, "many.tif", true)
+			if first == nil {
+				first = got
+			} else if !bytes.Equal(got, first) {
+				t.Errorf("%d workers: output differs from 1 worker's", workers)
+			}
+		}
+		// Grouped sums differ from one sum in input order by rounding only.
+		seq := run(t, Config{Op: Mean, Workers: 2, Type: geotiff.Float64}, many, "seq.tif", false)
+		_, a := readRaster(t, filepath.Join(dir, "seq.tif"))
+		os.WriteFile(filepath.Join(dir, "grp.tif"), first, 0o644)
+		_, b := readRaster(t, filepath.Join(dir, "grp.tif"))
+		worst := 0.0
+		for i := range a.vals {
+			if d := math.Abs(a.vals[i] - b.vals[i]); d > worst {
+				worst = d
+			}
+		}
+		t.Logf("70 inputs in 3 groups: largest difference from the sequential sum %g", worst)
+		if worst > 1e-9 || len(seq) == 0 {
+			t.Errorf("grouped mean differs from the sequential one by %g", worst)
+		}
+	})
+}
