@@ -10,4 +10,3 @@ func (im *Image) NoDataUint64() (uint64, bool)                  { return 0, fals
 func (w *Writer) WriteMaskTile(ctx context.Context, i int, m []byte) error { return nil }
 func (w *Writer) SetNoData(has bool, v float64) error           { return nil }
 func (w *Writer) SetNoDataText(s string) error                  { return nil }
-func EPSGKeys(code int, projected bool) *GeoKeyDirectory        { return nil }
