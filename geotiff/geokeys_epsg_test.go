@@ -66,7 +66,7 @@ func TestEPSGKeysGDAL(t *testing.T) {
 	} {
 		name := filepath.Join(dir, "gomean.tif")
 		w, err := Create(name, WriterOptions{Width: 16, Height: 16, Bands: 1, Type: Uint8, TileWidth: 16, TileHeight: 16,
-			Geo: &Georef{HasTransform: true, Transform: GeoTransform{0, 1, 0, 0, 0, -1}, Keys: EPSGKeys(tc.code, tc.projected)},
+			Geo:       &Georef{HasTransform: true, Transform: GeoTransform{0, 1, 0, 0, 0, -1}, Keys: EPSGKeys(tc.code, tc.projected)},
 			Overwrite: true})
 		if err != nil {
 			t.Fatal(err)
