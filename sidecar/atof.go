@@ -6,6 +6,10 @@ import (
 	"strings"
 )
 
+// quietNaN is C's NAN, the NaN strtod returns for "nan"; Go's math.NaN
+// has another payload.
+var quietNaN = math.Float64frombits(0x7FF8000000000000)
+
 // atof reads a number the way GDAL's CPLAtof does: C strtod on the longest
 // valid prefix, after leading white space, with '.' as the decimal
 // separator; 0 when there is no number.
@@ -35,7 +39,7 @@ func strtod(s string, delim byte) float64 {
 		text string
 		v    float64
 	}{
-		{"-1.#QNAN", math.NaN()}, {"1.#QNAN", math.NaN()}, {"-1.#IND", math.NaN()}, {"1.#IND", math.NaN()},
+		{"-1.#QNAN", quietNaN}, {"1.#QNAN", quietNaN}, {"-1.#IND", quietNaN}, {"1.#IND", quietNaN},
 		{"-1.#INF", math.Inf(-1)}, {"1.#INF", math.Inf(1)},
 	} {
 		if strings.HasPrefix(s, w.text) {
@@ -55,7 +59,7 @@ func strtod(s string, delim byte) float64 {
 	case strings.HasPrefix(lower, "inf"):
 		return sign * math.Inf(1)
 	case strings.HasPrefix(lower, "nan"):
-		return math.NaN()
+		return quietNaN
 	case strings.HasPrefix(lower, "0x"):
 		if v, ok := hexPrefix(body[2:]); ok {
 			return sign * v

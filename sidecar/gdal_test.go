@@ -32,6 +32,7 @@ type gdalView struct {
 	EPSG      string            `json:"epsg"`      // GetAuthorityCode(None), "" if none
 	Projected bool              `json:"projected"` // IsProjected
 	HasSRS    bool              `json:"has_srs"`
+	WKT       string            `json:"wkt"` // ExportToWkt, WKT1 as GDAL writes PAM
 	NoData    []*string         `json:"nodata"` // per band, repr of the double, nil if none
 	Metadata  map[string]string `json:"md"`
 	BandMD    []map[string]string
@@ -56,6 +57,7 @@ for p in sys.argv[1:]:
         "epsg": (s.GetAuthorityCode(None) or "") if s is not None and s.GetAuthorityName(None) == "EPSG" else "",
         "projected": bool(s is not None and s.IsProjected()),
         "has_srs": s is not None,
+        "wkt": s.ExportToWkt() if s is not None else "",
         "nodata": nd,
         "md": ds.GetMetadata() or {},
         "BandMD": [ds.GetRasterBand(i + 1).GetMetadata() or {} for i in range(ds.RasterCount)],

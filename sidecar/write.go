@@ -111,7 +111,8 @@ func writeBand(b *strings.Builder, num int, band Band) error {
 
 // formatNoData returns GDAL's NoDataValue text for v and, when reading
 // that text back would not give v exactly (NaN, fractions, rounding), the
-// little-endian hex of its bits.
+// little-endian hex of its bits. Every NaN is written as the quiet NaN
+// C's NAN is (0x7FF8000000000000), as GDAL writes it.
 func formatNoData(v float64) (text, hexBits string) {
 	switch {
 	case math.IsNaN(v):
@@ -123,6 +124,9 @@ func formatNoData(v float64) (text, hexBits string) {
 	default:
 		text = strconv.FormatFloat(v, 'E', 14, 64)
 		// Go writes at least two exponent digits, as C does.
+	}
+	if math.IsNaN(v) {
+		v = quietNaN // GDAL's NaN, whatever the payload
 	}
 	if v != math.Floor(v) || v != atof(text) {
 		var raw [8]byte
