@@ -32,7 +32,7 @@ type gdalView struct {
 	EPSG      string            `json:"epsg"`      // GetAuthorityCode(None), "" if none
 	Projected bool              `json:"projected"` // IsProjected
 	HasSRS    bool              `json:"has_srs"`
-	WKT       string            `json:"wkt"` // ExportToWkt, WKT1 as GDAL writes PAM
+	WKT       string            `json:"wkt"`    // ExportToWkt, WKT1 as GDAL writes PAM
 	NoData    []*string         `json:"nodata"` // per band, repr of the double, nil if none
 	Metadata  map[string]string `json:"md"`
 	BandMD    []map[string]string
