@@ -105,10 +105,16 @@ func (i *Info) readPAM(aux string) error {
 	if err != nil || b == nil {
 		return err
 	}
+	i.parsePAM(aux, b)
+	return nil
+}
+
+// parsePAM reads the content b of the PAM file aux into i.
+func (i *Info) parsePAM(aux string, b []byte) {
 	root, reason := parseXML(b)
 	if root == nil {
 		i.warnf("%s: ignored: %s", aux, reason)
-		return nil
+		return
 	}
 	i.Files = append(i.Files, aux)
 	if s, ok := root.childValue("SRS"); ok {
@@ -127,7 +133,6 @@ func (i *Info) readPAM(aux string) error {
 			i.readBand(c)
 		}
 	}
-	return nil
 }
 
 // setSRS stores the CRS text and what its WKT root says.
