@@ -119,7 +119,12 @@ const (
 
 // Read reads the sidecar files of the raster at path: path+".aux.xml",
 // then, when the PAM file gives no geotransform, a world file. It returns
-// (nil, nil) when there is no sidecar. Errors name the sidecar file.
+// (nil, nil) when there is no sidecar; an Info with only Warnings when the
+// sidecars found are all ignored. Errors name the sidecar file.
+//
+// Read costs up to eight stat calls when there is no sidecar (the PAM
+// file, six world-file names, the .prj). It does not look at
+// GDAL_GEOREF_SOURCES or GDAL_PAM_ENABLED.
 func Read(path string) (*Info, error) {
 	info := &Info{}
 	if err := info.readPAM(path + auxSuffix); err != nil {

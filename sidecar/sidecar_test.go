@@ -226,3 +226,19 @@ func TestReadFixtureValues(t *testing.T) {
 		t.Errorf("lcc.tif: %+v", info)
 	}
 }
+
+// BenchmarkRead measures the common cases: no sidecar at all (eight
+// stats), and GDAL's PAM file of a PROFILE=BASELINE TIFF.
+func BenchmarkRead(b *testing.B) {
+	dir := filepath.Join("..", "testdata", "sidecar")
+	for _, name := range []string{"plain.tif", "baseline.tif", "world.tif"} {
+		b.Run(name, func(b *testing.B) {
+			p := filepath.Join(dir, name)
+			for b.Loop() {
+				if _, err := Read(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
