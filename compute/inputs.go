@@ -36,8 +36,10 @@ type input struct {
 	// have no nodata (a 2-band gray+alpha or 4-band RGBA image of Byte or
 	// UInt16 samples), or -1.
 	alpha int
-	// sidecars lists the sidecar files that were read.
+	// sidecars lists the sidecar files that were read, and warnings the
+	// ones GDAL would ignore too, and why.
 	sidecars []string
+	warnings []string
 }
 
 // A bandNoData is one band's nodata as declared (text) and as a value.
@@ -122,19 +124,23 @@ func (in *input) openMaskFile(open opener) error {
 	return nil
 }
 
-// applySidecars reads FILE.aux.xml, world files and .prj as GDAL does
-// with its default GDAL_GEOREF_SOURCES (PAM, then internal tags, then a
-// world file) and applies them to in.im and in.nodata.
+// applySidecars reads FILE.aux.xml and world files as GDAL does with its
+// default GDAL_GEOREF_SOURCES (PAM, then internal tags, then a world
+// file) and applies them to in.im and in.nodata: a geotransform or CRS in
+// the .aux.xml wins over the TIFF's tags, and so does a band's
+// NoDataValue there over GDAL_NODATA; a world file counts only when
+// neither has a geotransform. GDAL reads no .prj for a GeoTIFF, and
+// neither does gomean. Sidecars that GDAL would ignore (a damaged
+// .aux.xml) are ignored with a warning in in.warnings.
 func (in *input) applySidecars() error {
 	im := in.im
 	in.nodata = make([]bandNoData, im.Bands)
 	if im.HasNoData {
-		// GDAL_NODATA applies to every band and wins over PAM.
 		for b := range in.nodata {
 			in.nodata[b] = bandNoData{true, im.NoData, im.NoDataText}
 		}
 	}
-	if _, err := os.Stat(in.name); err != nil {
+	if st, err := os.Stat(in.name); err != nil || !st.Mode().IsRegular() {
 		return nil // not a local file: no sidecars
 	}
 	info, err := sidecar.Read(in.name)
@@ -145,18 +151,13 @@ func (in *input) applySidecars() error {
 		return nil
 	}
 	in.sidecars = append(in.sidecars, info.Files...)
-	fromPAM := strings.HasSuffix(strings.ToLower(info.TransformFrom), ".aux.xml") || info.TransformFrom == "aux.xml"
-	if info.HasTransform && (fromPAM || !im.Geo.HasTransform) {
+	in.warnings = append(in.warnings, info.Warnings...)
+	if info.HasTransform && (info.TransformIsPAM() || !im.Geo.HasTransform) {
 		im.Geo.HasTransform = true
 		im.Geo.Transform = geotiff.GeoTransform(info.Transform)
+		im.Geo.TiePoints = nil
 	}
-	hasPAM := false
-	for _, f := range info.Files {
-		if strings.HasSuffix(strings.ToLower(f), ".aux.xml") {
-			hasPAM = true
-		}
-	}
-	if info.SRS != "" && (hasPAM || im.Geo.Keys == nil) {
+	if info.SRS != "" {
 		if info.EPSG != 0 {
 			im.Geo.Keys = geotiff.EPSGKeys(info.EPSG, info.Projected)
 		} else {
@@ -164,11 +165,9 @@ func (in *input) applySidecars() error {
 			in.wkt = info.SRS
 		}
 	}
-	if !im.HasNoData {
-		for b := range min(len(info.Bands), len(in.nodata)) {
-			if nb := info.Bands[b]; nb.HasNoData {
-				in.nodata[b] = bandNoData{true, nb.NoData, nb.NoDataText}
-			}
+	for b := range min(len(info.Bands), len(in.nodata)) {
+		if nb := info.Bands[b]; nb.HasNoData {
+			in.nodata[b] = bandNoData{true, nb.NoData, nb.NoDataText}
 		}
 	}
 	return nil

@@ -74,6 +74,11 @@ func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Rea
 	if err != nil {
 		return err
 	}
+	for _, in := range ins {
+		for _, msg := range in.warnings {
+			p.notice("%s: %s", in.name, msg)
+		}
+	}
 	w, err := geotiff.Create(output, p.writerOptions())
 	if err != nil {
 		return fmt.Errorf("create output: %w", err)
