@@ -2,17 +2,44 @@
 // into a new tiled GeoTIFF: mean (optionally weighted), sum, min, max,
 // count of valid inputs, population standard deviation and median.
 //
-// # Values and nodata
+// # Validity
 //
-// Every input sample is converted to float64; a sample equal to its
-// input's nodata value (GDAL_NODATA, compared in the input's type) or NaN
-// is invalid and skipped, so the mean divides by the number of valid inputs
-// like rasterio's read(masked=True) and GDAL's VRT mean.
+// Which input samples count follows GDAL's mask rules (RFC 15,
+// GDALRasterBand::GetMaskBand), which rasterio's read(masked=True) exposes:
+// a sample is invalid where the input's mask is 0 (an internal mask IFD,
+// GDAL_TIFF_INTERNAL_MASK, or an external FILE.msk, per dataset or per
+// band); else where it equals the band's nodata, compared in the band's
+// type (a Float32 nodata of -3.4e+38 means the float32 nearest to it;
+// Int64 and UInt64 nodata exactly, from the tag's text); else where the
+// alpha band is 0 (a 2-band gray+alpha or 4-band RGBA image of Byte or
+// UInt16 samples; the alpha band is then not reduced unless Config.Bands
+// names it). NaN is always invalid. Sidecars are read in GDAL's default
+// order: FILE.aux.xml (geotransform, CRS, per-band NoDataValue) wins over
+// the TIFF's tags, and a world file (.tfw, .tifw, .wld) counts only
+// without either geotransform. A CRS given as WKT with an EPSG code is
+// written as GeoKeys; one without is compared as text and written to
+// OUT.aux.xml, as GDAL does.
+//
 // [Config.PropagateNoData] makes any invalid input invalidate the pixel
 // (gdal_calc's behaviour) and [Config.MinValid] requires a number of valid
-// inputs. Pixels without a result are written as the output nodata. Results
-// are converted to the output type (Float32 by default); integer types are
-// rounded half away from zero and clamped.
+// inputs. Results are converted to the output type (Float32 by default);
+// integer types are rounded half away from zero and clamped.
+//
+// # What the output declares
+//
+// The output keeps the inputs' meaning. Its nodata is Config.NoData when
+// set; else the first input band's nodata, cast to its type, when the
+// output type holds it (else the type's default); else, when inputs carry
+// masks or alpha, none: the output carries an internal mask instead, or an
+// alpha band when the reduced bands are an RGB image and the output type
+// Byte or UInt16. When no input declares nodata and none is masked, the
+// output declares none, unless some pixel had no valid input: the IFD is
+// written last, so NaN (float) or [DefaultNoData] (integer) is then
+// declared at the end, with a Config.Notice line giving the count.
+// Config.NoNoData forbids a nodata value; an empty pixel is then an error.
+// A valid result never becomes nodata: one that would round or clamp onto
+// it moves to the nearest other value (as gdalwarp does), counted in a
+// Config.Notice line.
 //
 // # Pipeline
 //
@@ -41,14 +68,35 @@
 // A PlanarSeparate output is computed plane by plane, in the writer's tile
 // order, so pixel-interleaved inputs are then read once per output band.
 //
+// # Streaming path
+//
+// Mean, weighted mean, sum, count, min and max of unmasked inputs whose
+// blocks are not the output's tiles (strips, other tile sizes), or of more
+// than 32 inputs, take the streaming path instead: a unit of work is one
+// row of output tiles and a group of 32 inputs; the worker reads every
+// block of those inputs that the row covers once and folds it into
+// float64 accumulators for the whole row; the groups of a row are added
+// in group order and the worker that adds the last encodes the row's
+// tiles. Up to 32 inputs the sums are the tile path's, in the same order,
+// so the bytes are the same; beyond, they are formed per group, which
+// changes results by rounding only (at most 1e-13 relative in the tests)
+// and never with the worker count. Parallelism comes from rows and groups
+// together, so a few output tiles over many inputs still use every core.
+//
 // # Memory
 //
-// Memory is bounded by Workers × inputs × one output tile of each input's
-// samples (the windows), Workers × inputs × 1024 float64 values, the
-// block cache budget, and the writer's window of 4 × Workers tiles. It
-// does not depend on the raster size or the number of tiles: three
-// 20000×20000 float32 inputs with 4 workers peak under 32 MiB of heap
-// (TestHeapBounded).
+// Tile path: Workers × inputs × one output tile of each input's samples
+// (the windows), Workers × inputs × 1024 float64 values, the block cache
+// budget, and the writer's window of 4 × Workers tiles. Streaming path:
+// the accumulators of the rows in flight (width × tile height × bands ×
+// 12 or 20 bytes each, at most about 3 × Workers of them) and one decoded
+// block per worker, whatever the number of inputs. Neither depends on the
+// raster size: three 20000×20000 float32 inputs with 4 workers peak under
+// 32 MiB of heap (TestHeapBounded). [Config.MemoryBytes] bounds the plan:
+// a block that alone does not fit stops the run before allocating, with
+// an error wrapping [ErrMemoryBudget] that names the file and block.
+// Inputs are read through a pool of at most a quarter of the open-file
+// limit (at most 256), so any number of inputs runs under a low ulimit -n.
 //
 // # Errors
 //
