@@ -394,6 +394,13 @@ var paramNames = []struct {
 	{keyProjFalseNorthing, "y_0"}, {keyProjFalseOriginNorth, "y_0"}, {keyProjCenterNorthing, "y_0"},
 }
 
+// latTS renames the parameters that hold the latitude of true scale in
+// Mercator, Equirectangular, Cylindrical Equal Area (the first standard
+// parallel key) and Polar Stereographic (the origin latitude key, as GDAL
+// writes variant B).
+var latTS = map[[2]uint16]string{{7, keyProjStdParallel1}: "lat_ts", {17, keyProjStdParallel1}: "lat_ts",
+	{28, keyProjStdParallel1}: "lat_ts", {15, keyProjNatOriginLat}: "lat_ts"}
+
 // datumNames names the geographic CRSs (GeographicTypeGeoKey) and datums
 // (GeogGeodeticDatumGeoKey) most often met.
 var datumNames = map[uint16]string{
@@ -448,9 +455,14 @@ func DescribeCRS(d *geotiff.GeoKeyDirectory) string {
 	}
 	b.WriteString("datum " + datumName(d))
 	var params []string
+	ct, _ := d.Short(keyProjCoordTrans)
 	for _, p := range paramNames {
 		if v := d.DoubleParams(p.id); len(v) == 1 {
-			params = append(params, p.name+"="+strconv.FormatFloat(v[0], 'g', -1, 64))
+			name := p.name
+			if n, ok := latTS[[2]uint16{ct, p.id}]; ok {
+				name = n
+			}
+			params = append(params, name+"="+strconv.FormatFloat(v[0], 'g', -1, 64))
 		}
 	}
 	if len(params) > 0 {

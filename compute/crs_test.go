@@ -54,9 +54,9 @@ func TestDescribeCRSFixtures(t *testing.T) {
 		want string
 	}{
 		{"lcc", 0, "user-defined projected CRS: Lambert Conic Conformal (2SP), datum WGS 84, parameters: lat_1=33, lat_2=45, lat_0=39, lon_0=-96, x_0=0, y_0=0"},
-		{"cea", 0, "user-defined projected CRS: Cylindrical Equal Area, datum WGS 84, parameters: lat_1=30, lon_0=0, x_0=0, y_0=0"},
+		{"cea", 0, "user-defined projected CRS: Cylindrical Equal Area, datum WGS 84, parameters: lat_ts=30, lon_0=0, x_0=0, y_0=0"},
 		{"aea", 0, "user-defined projected CRS: Albers Equal Area, datum WGS 84, parameters: lat_1=29.5, lat_2=45.5, lat_0=23, lon_0=-96, x_0=0, y_0=0"},
-		{"stere_north", 0, "user-defined projected CRS: Polar Stereographic, datum WGS 84, parameters: lat_0=70, lon_0=-45, k_0=1, x_0=0, y_0=0"},
+		{"stere_north", 0, "user-defined projected CRS: Polar Stereographic, datum WGS 84, parameters: lat_ts=70, lon_0=-45, k_0=1, x_0=0, y_0=0"},
 		{"sterea", 0, "user-defined projected CRS: Oblique Stereographic, datum WGS 84, parameters: lat_0=52.1561605555556, lon_0=5.38763888888889, k_0=0.9999079, x_0=155000, y_0=463000"},
 		{"epsg_32633", 32633, "EPSG:32633"},
 		{"tmerc_utm33", 32633, "EPSG:32633"},
