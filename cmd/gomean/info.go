@@ -204,7 +204,7 @@ func describe(name string) (*fileInfo, error) {
 		case o == im:
 		case o.IsMask():
 			info.Masks = append(info.Masks, [2]int{o.Width, o.Height})
-			if o.IsOverview() || o.SubfileType&geotiff.SubfileReduced != 0 {
+			if o.SubfileType&geotiff.SubfileReduced != 0 {
 				maskOverviews = append(maskOverviews, sizeInfo{[2]int{o.Width, o.Height}})
 			} else if o.Width == im.Width && o.Height == im.Height {
 				hasMask = true

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -79,6 +80,11 @@ func TestSignalStopsRun(t *testing.T) {
 		{syscall.SIGINT, "SIGINT", 130},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			if signal.Ignored(tt.sig) {
+				// The child would inherit the ignored disposition and,
+				// as gomean keeps it, run to the end.
+				t.Skipf("%s is ignored in this test process (started in the background or under nohup)", tt.name)
+			}
 			dir := t.TempDir()
 			in := filepath.Join(dir, "in.tif")
 			if err := os.Link(src, in); err != nil {
@@ -129,6 +135,54 @@ func TestSignalStopsRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIgnoredSignalStaysIgnored starts gomean with SIGHUP ignored, as
+// nohup does, sends SIGHUP during the run and checks that the run ends
+// normally with its output written.
+func TestIgnoredSignalStaysIgnored(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a long reduction")
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to start gomean with SIGHUP ignored")
+	}
+	bin := buildGomean(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.tif")
+	writeBigInput(t, in, 3000)
+	out := filepath.Join(dir, "out.tif")
+	script := `trap '' HUP; exec "$0" "$@"`
+	args := []string{"-c", script, bin, "-q", "-j", "1", "-o", out}
+	for range 10 {
+		args = append(args, in)
+	}
+	cmd := exec.Command(sh, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	waitForTemp(t, dir, exited)
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err = <-exited:
+	case <-time.After(120 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatal("gomean still running after 120 s")
+	}
+	if err != nil {
+		t.Fatalf("gomean with SIGHUP ignored: %v; stderr: %s", err, stderr.String())
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("no output after the ignored SIGHUP: %v", err)
 	}
 }
 
