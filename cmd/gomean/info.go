@@ -19,14 +19,18 @@ import (
 )
 
 // infoCommand returns the info command: a gdalinfo-like summary of one
-// GeoTIFF, as text or, with --json, as JSON with stable keys.
+// GeoTIFF, as text or, with --json, as JSON that follows gdalinfo -json
+// where the two have the same fields.
 func infoCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "info",
 		Usage:     "describe a GeoTIFF: size, type, layout, georeferencing, nodata, metadata, overviews",
 		UsageText: "gomean info [--json] FILE.tif",
 		Description: `Prints what gdalinfo prints about the file's first full-resolution image,
-read by gomean's own reader (no GDAL needed).
+read by gomean's own reader (no GDAL needed). --json uses gdalinfo -json's
+keys (size, geoTransform, cornerCoordinates, metadata, bands with block, type,
+colorInterpretation, noDataValue, mask), without coordinateSystem.wkt; the
+CRS is under "crs" (its EPSG code, or what a user-defined CRS is).
 
 Examples:
    gomean info dem.tif
