@@ -196,6 +196,8 @@ func TestReduceErrors(t *testing.T) {
 		{"missing input", []string{"-o", out, f.a, filepath.Join(f.dir, "missing.tif")}, 1, []string{"missing.tif", "check the path"}},
 		{"unknown command", []string{"avg", "-o", out, f.a}, 2, []string{"avg is neither a file nor a command"}},
 		{"not co-registered", []string{"-o", out, f.a, other}, 1, []string{"other.tif", "geotransform", "a.tif"}},
+		{"CEA and LCC on one datum", []string{"-o", out, "../../testdata/crs/lcc.tif", "../../testdata/crs/cea.tif"}, 1,
+			[]string{"cea.tif", "CRS user-defined projected CRS: Cylindrical Equal Area", "differs from user-defined projected CRS: Lambert Conic Conformal (2SP)", "--ignore-crs"}},
 		{"band out of range", []string{"-o", out, f.a, "--band", "2"}, 1, []string{"band 2 does not exist"}},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,8 @@ func usagef(format string, args ...any) error {
 }
 
 // exitCode returns the exit status for err: 0 for nil, 2 for a usage
-// error, 1 otherwise.
+// error, 1 otherwise. (runMain returns 128+N for a run that signal N
+// stopped.)
 func exitCode(err error) int {
 	switch {
 	case err == nil:
@@ -34,13 +35,36 @@ func exitCode(err error) int {
 	return 1
 }
 
+// A hintError replaces the message of err with one in the command line's
+// words; errors.Is and errors.As still see err.
+type hintError struct {
+	msg string
+	err error
+}
+
+func (e *hintError) Error() string { return e.msg }
+func (e *hintError) Unwrap() error { return e.err }
+
 // withHint adds what to do to a processing error of a run writing out.
 func withHint(ctx context.Context, err error, out string) error {
 	switch {
 	case err == nil:
 		return nil
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		return fmt.Errorf("interrupted: %s was not written", out)
+	case ctx.Err() != nil && (errors.Is(err, ctx.Err()) || errors.Is(err, context.Cause(ctx))):
+		// The writer reports the cause (a signalCause), the pipeline
+		// context.Canceled.
+		return &interruptError{sig: caughtSignal(ctx), out: out, err: err}
+	case isAny(err, diskFullErrors):
+		return &hintError{fmt.Sprintf("no space left on device writing %s: free space or choose another -o", out), err}
+	case isAny(err, tooManyFilesErrors):
+		msg := "too many open files: raise the limit (ulimit -n) or pass fewer inputs per run"
+		if ie := new(compute.InputError); errors.As(err, &ie) && ie.Path != "" {
+			msg += " (opening " + ie.Path + ")"
+		}
+		return &hintError{msg, err}
+	case errors.Is(err, fs.ErrExist):
+		// The output appeared after the command line was checked.
+		return &hintError{fmt.Sprintf("output %s exists: pass --overwrite to replace it", out), err}
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("%w: check the path", err)
 	case errors.Is(err, compute.ErrNotCoregistered):
@@ -53,4 +77,14 @@ func withHint(ctx context.Context, err error, out string) error {
 		return fmt.Errorf("%w; check that the file is readable and complete (gdalinfo -checksum), or re-create it", err)
 	}
 	return err
+}
+
+// isAny reports whether err wraps one of targets.
+func isAny(err error, targets []error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
 }

@@ -7,24 +7,28 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/gomean/gomean/compute"
 	"github.com/gomean/gomean/geotiff"
 )
 
 // infoCommand returns the info command: a gdalinfo-like summary of one
-// GeoTIFF, as text or, with --json, as JSON with stable keys.
+// GeoTIFF, as text or, with --json, as JSON that follows gdalinfo -json
+// where the two have the same fields.
 func infoCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "info",
 		Usage:     "describe a GeoTIFF: size, type, layout, georeferencing, nodata, metadata, overviews",
 		UsageText: "gomean info [--json] FILE.tif",
 		Description: `Prints what gdalinfo prints about the file's first full-resolution image,
-read by gomean's own reader (no GDAL needed).
+read by gomean's own reader (no GDAL needed). --json uses gdalinfo -json's
+keys (size, geoTransform, cornerCoordinates, metadata, bands with block, type,
+colorInterpretation, noDataValue, mask), without coordinateSystem.wkt; the
+CRS is under "crs" (its EPSG code, or what a user-defined CRS is).
 
 Examples:
    gomean info dem.tif
@@ -53,50 +57,60 @@ func runInfo(_ context.Context, cmd *cli.Command) error {
 	return info.writeText(w)
 }
 
-// fileInfo is what info reports; its JSON keys are the --json format.
+// fileInfo is what info reports. Its first fields are those of gdalinfo
+// -json, with GDAL's keys and meanings (GDAL's coordinateSystem.wkt is
+// left out: writing the WKT of an EPSG code needs the EPSG database);
+// the fields after them are gomean's own.
 type fileInfo struct {
-	File          string         `json:"file"`
-	Driver        string         `json:"driver"`
-	BigTIFF       bool           `json:"bigTIFF"`
-	ByteOrder     string         `json:"byteOrder"`
-	Size          [2]int         `json:"size"`
-	Bands         int            `json:"bands"`
-	Type          string         `json:"type"`
-	Bits          int            `json:"bitsPerSample"`
-	Tiled         bool           `json:"tiled"`
-	Block         [2]int         `json:"block"`
-	Compression   string         `json:"compression"`
-	Predictor     int            `json:"predictor"`
-	Interleave    string         `json:"interleave"`
-	GeoTrans      *[6]float64    `json:"geoTransform,omitempty"`
-	Origin        *[2]float64    `json:"origin,omitempty"`
-	PixelSize     *[2]float64    `json:"pixelSize,omitempty"`
-	TiePoints     int            `json:"tiePoints"`
-	CRS           *crsInfo       `json:"crs,omitempty"`
-	NoData        *noDataInfo    `json:"noData,omitempty"`
-	Metadata      []metaItem     `json:"metadata"`
-	MetadataError string         `json:"metadataError,omitempty"`
-	Overviews     [][2]int       `json:"overviews"`
-	Masks         [][2]int       `json:"masks"`
-	Images        int            `json:"ifds"`
-	Unsupported   string         `json:"unsupported,omitempty"`
-	image         *geotiff.Image `json:"-"`
+	Description string                       `json:"description"`
+	Driver      string                       `json:"driverShortName"`
+	DriverLong  string                       `json:"driverLongName"`
+	Files       []string                     `json:"files"`
+	Size        [2]int                       `json:"size"`
+	GeoTrans    *[6]float64                  `json:"geoTransform,omitempty"`
+	Metadata    map[string]map[string]string `json:"metadata"`
+	Corners     cornerCoords                 `json:"cornerCoordinates"`
+	Bands       []bandInfo                   `json:"bands"`
+
+	CRS           *crsInfo    `json:"crs,omitempty"`
+	Origin        *[2]float64 `json:"origin,omitempty"`
+	PixelSize     *[2]float64 `json:"pixelSize,omitempty"`
+	TiePoints     int         `json:"tiePoints"`
+	BigTIFF       bool        `json:"bigTIFF"`
+	ByteOrder     string      `json:"byteOrder"`
+	Bits          int         `json:"bitsPerSample"`
+	Tiled         bool        `json:"tiled"`
+	Compression   string      `json:"compression"`
+	Predictor     int         `json:"predictor"`
+	Interleave    string      `json:"interleave"`
+	Items         []metaItem  `json:"metadataItems"`
+	MetadataError string      `json:"metadataError,omitempty"`
+	Overviews     [][2]int    `json:"overviewIFDs"`
+	Masks         [][2]int    `json:"maskIFDs"`
+	Images        int         `json:"ifds"`
+	Unsupported   string      `json:"unsupported,omitempty"`
+
+	noDataText string // GDAL_NODATA as written
+}
+
+// cornerCoords are gdalinfo's corner coordinates: georeferenced through
+// the geotransform, or pixel and line without one.
+type cornerCoords struct {
+	UpperLeft  [2]float64 `json:"upperLeft"`
+	LowerLeft  [2]float64 `json:"lowerLeft"`
+	LowerRight [2]float64 `json:"lowerRight"`
+	UpperRight [2]float64 `json:"upperRight"`
+	Center     [2]float64 `json:"center"`
 }
 
 // crsInfo is the coordinate system as the GeoKeys give it.
 type crsInfo struct {
-	EPSG       int    `json:"epsg,omitempty"`
-	Name       string `json:"name,omitempty"`
-	Citation   string `json:"citation,omitempty"`
-	ModelType  string `json:"modelType,omitempty"`
-	RasterType string `json:"rasterType,omitempty"`
-}
-
-// noDataInfo is GDAL_NODATA: Text as written, Value when it is a finite
-// number (JSON has no NaN or infinities).
-type noDataInfo struct {
-	Text  string   `json:"text"`
-	Value *float64 `json:"value,omitempty"`
+	EPSG        int    `json:"epsg,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description"`
+	Citation    string `json:"citation,omitempty"`
+	ModelType   string `json:"modelType,omitempty"`
+	RasterType  string `json:"rasterType,omitempty"`
 }
 
 // describe opens name and gathers its info.
@@ -108,24 +122,25 @@ func describe(name string) (*fileInfo, error) {
 	defer r.Close()
 	im := r.Image()
 	info := &fileInfo{
-		File:        name,
+		Description: name,
 		Driver:      "GTiff",
+		DriverLong:  "GeoTIFF",
+		Files:       []string{name},
+		Size:        [2]int{im.Width, im.Height},
+		Metadata:    map[string]map[string]string{},
+		Bands:       []bandInfo{},
 		BigTIFF:     r.BigTIFF(),
 		ByteOrder:   byteOrderName(r.ByteOrder()),
-		Size:        [2]int{im.Width, im.Height},
-		Bands:       im.Bands,
-		Type:        im.Type.String(),
 		Bits:        im.BitsPerSample,
 		Tiled:       im.Tiled,
-		Block:       [2]int{im.TileWidth, im.TileHeight},
-		Compression: im.Compression.String(),
+		Compression: compressionName(im),
 		Predictor:   int(im.Predictor),
 		Interleave:  "PIXEL",
 		TiePoints:   len(im.Geo.TiePoints),
 		Images:      len(r.Images()),
 		Overviews:   [][2]int{},
 		Masks:       [][2]int{},
-		image:       im,
+		noDataText:  im.NoDataText,
 	}
 	if im.Planar == geotiff.PlanarSeparate || im.Bands == 1 {
 		// GDAL calls a one-band image BAND-interleaved too.
@@ -145,34 +160,113 @@ func describe(name string) (*fileInfo, error) {
 			info.PixelSize = &[2]float64{t[1], t[5]}
 		}
 	}
+	info.Corners = corners(info.GeoTrans, im.Width, im.Height)
 	info.CRS = describeCRS(im.Geo.Keys)
-	if im.HasNoData {
-		nd := &noDataInfo{Text: im.NoDataText}
-		if v := im.NoData; !math.IsNaN(v) && !math.IsInf(v, 0) {
-			nd.Value = &v
-		}
-		info.NoData = nd
-	}
-	info.Metadata, err = parseGDALMetadata(im.Metadata)
+	info.Items, err = parseGDALMetadata(im.Metadata)
 	if err != nil {
 		// Still describe the rest of the file.
 		info.MetadataError = err.Error()
 	}
-	if info.Metadata == nil {
-		info.Metadata = []metaItem{}
+	if info.Items == nil {
+		info.Items = []metaItem{}
 	}
-	for _, o := range r.Images() {
-		switch {
-		case o == im:
-		case o.IsMask():
-			info.Masks = append(info.Masks, [2]int{o.Width, o.Height})
-		case o.IsOverview():
-			info.Overviews = append(info.Overviews, [2]int{o.Width, o.Height})
-		}
+	maskOverviews, hasMask := info.listIFDs(r, im)
+	info.datasetMetadata(im)
+	interp := colorInterps(im)
+	for b := range im.Bands {
+		info.Bands = append(info.Bands, info.band(im, b, interp))
+	}
+	for b := range info.Bands {
+		info.Bands[b].Mask = bandMask(im, b, interp, hasMask, maskOverviews, info.Bands[b].Overviews)
 	}
 	return info, nil
 }
 
+// listIFDs records the overview and mask IFDs of r besides im; it returns
+// the reduced masks, as gdalinfo's mask overviews, and whether a
+// full-resolution mask exists.
+func (f *fileInfo) listIFDs(r *geotiff.Reader, im *geotiff.Image) (maskOverviews []sizeInfo, hasMask bool) {
+	for _, o := range r.Images() {
+		switch {
+		case o == im:
+		case o.IsMask():
+			f.Masks = append(f.Masks, [2]int{o.Width, o.Height})
+			if o.SubfileType&geotiff.SubfileReduced != 0 {
+				maskOverviews = append(maskOverviews, sizeInfo{[2]int{o.Width, o.Height}})
+			} else if o.Width == im.Width && o.Height == im.Height {
+				hasMask = true
+			}
+		case o.IsOverview():
+			f.Overviews = append(f.Overviews, [2]int{o.Width, o.Height})
+		}
+	}
+	return maskOverviews, hasMask
+}
+
+// corners returns gdalinfo's cornerCoordinates.
+func corners(gt *[6]float64, w, h int) cornerCoords {
+	at := func(px, ln float64) [2]float64 {
+		if gt == nil {
+			return [2]float64{px, ln}
+		}
+		return [2]float64{gt[0] + px*gt[1] + ln*gt[2], gt[3] + px*gt[4] + ln*gt[5]}
+	}
+	fw, fh := float64(w), float64(h)
+	return cornerCoords{UpperLeft: at(0, 0), LowerLeft: at(0, fh), LowerRight: at(fw, fh), UpperRight: at(fw, 0), Center: at(fw/2, fh/2)}
+}
+
+// datasetMetadata fills the dataset's metadata domains as GDAL shows them:
+// GDAL_METADATA's dataset items, AREA_OR_POINT from the GeoKeys and
+// IMAGE_STRUCTURE from the layout.
+func (f *fileInfo) datasetMetadata(im *geotiff.Image) {
+	put := func(domain, name, value string) {
+		if f.Metadata[domain] == nil {
+			f.Metadata[domain] = map[string]string{}
+		}
+		f.Metadata[domain][name] = value
+	}
+	for _, it := range f.Items {
+		if it.Sample < 0 && it.Role == "" {
+			put(it.Domain, it.Name, it.Value)
+		}
+	}
+	if im.Geo.Keys != nil {
+		v := "Area"
+		if im.Geo.Keys.RasterType() == geotiff.RasterPixelIsPoint {
+			v = "Point"
+		}
+		put("", "AREA_OR_POINT", v)
+	}
+	if f.Compression != "NONE" {
+		put("IMAGE_STRUCTURE", "COMPRESSION", f.Compression)
+	}
+	put("IMAGE_STRUCTURE", "INTERLEAVE", f.Interleave)
+	if f.Predictor != int(geotiff.PredictorNone) {
+		put("IMAGE_STRUCTURE", "PREDICTOR", strconv.Itoa(f.Predictor))
+	}
+}
+
+// tagLercParameters holds LERC's version and its second codec.
+const tagLercParameters geotiff.Tag = 50674
+
+// compressionName names the compression as GDAL's COMPRESSION item does:
+// LERC with a second codec is LERC_DEFLATE or LERC_ZSTD.
+func compressionName(im *geotiff.Image) string {
+	name := im.Compression.String()
+	if f := im.Fields.Get(tagLercParameters); name == "LERC" && f != nil {
+		if v, ok := f.Uint(1); ok {
+			switch v {
+			case 1:
+				name = "LERC_DEFLATE"
+			case 2:
+				name = "LERC_ZSTD"
+			}
+		}
+	}
+	return name
+}
+
+// byteOrderName names a TIFF byte order.
 func byteOrderName(o binary.ByteOrder) string {
 	if o == binary.BigEndian {
 		return "big-endian"
@@ -181,11 +275,12 @@ func byteOrderName(o binary.ByteOrder) string {
 }
 
 // describeCRS returns the CRS of a GeoKey directory, or nil if it has none.
+// A user-defined CRS is never reported as the EPSG code of its base.
 func describeCRS(d *geotiff.GeoKeyDirectory) *crsInfo {
 	if d == nil {
 		return nil
 	}
-	c := &crsInfo{EPSG: d.EPSG(), Citation: d.Citation()}
+	c := &crsInfo{EPSG: compute.CRSCode(d), Description: compute.DescribeCRS(d), Citation: d.Citation()}
 	c.Name = epsgName(c.EPSG)
 	switch d.ModelType() {
 	case geotiff.ModelTypeProjected:
@@ -242,7 +337,7 @@ func epsgName(code int) string {
 func (f *fileInfo) writeText(w io.Writer) error {
 	p := &errWriter{w: w}
 	p.printf("Driver: GTiff/GeoTIFF\n")
-	p.printf("Files: %s\n", f.File)
+	p.printf("Files: %s\n", f.Description)
 	p.printf("Size is %d, %d\n", f.Size[0], f.Size[1])
 	kind := "classic TIFF"
 	if f.BigTIFF {
@@ -275,7 +370,17 @@ func (f *fileInfo) writeText(w io.Writer) error {
 	if f.Unsupported != "" {
 		p.printf("Pixels cannot be read: %s\n", f.Unsupported)
 	}
-	for b := 0; b < f.Bands; b++ {
+	if f.GeoTrans != nil {
+		c := f.Corners
+		p.printf("Corner Coordinates:\n")
+		for _, cc := range []struct {
+			name string
+			xy   [2]float64
+		}{{"Upper Left ", c.UpperLeft}, {"Lower Left ", c.LowerLeft}, {"Upper Right", c.UpperRight}, {"Lower Right", c.LowerRight}, {"Center     ", c.Center}} {
+			p.printf("%s (%12.3f,%12.3f)\n", cc.name, cc.xy[0], cc.xy[1])
+		}
+	}
+	for _, b := range f.Bands {
 		f.writeBand(p, b)
 	}
 	return p.err
@@ -289,10 +394,8 @@ func (f *fileInfo) writeCRS(p *errWriter) {
 	switch {
 	case c.EPSG != 0 && c.Name != "":
 		p.printf("Coordinate System: EPSG:%d (%s)\n", c.EPSG, c.Name)
-	case c.EPSG != 0:
-		p.printf("Coordinate System: EPSG:%d\n", c.EPSG)
-	case c.ModelType != "":
-		p.printf("Coordinate System: user-defined %s\n", c.ModelType)
+	default:
+		p.printf("Coordinate System: %s\n", c.Description)
 	}
 	if c.Citation != "" {
 		p.printf("  Citation: %s\n", c.Citation)
@@ -302,31 +405,45 @@ func (f *fileInfo) writeCRS(p *errWriter) {
 	}
 }
 
-func (f *fileInfo) writeBand(p *errWriter, b int) {
-	p.printf("Band %d Block=%dx%d Type=%s\n", b+1, f.Block[0], f.Block[1], f.Type)
-	for _, it := range f.Metadata {
-		if it.Sample == b && it.Role != "" && it.Domain == "" {
-			p.printf("  %s: %s\n", roleLabel(it.Role), it.Value)
-		}
+func (f *fileInfo) writeBand(p *errWriter, b bandInfo) {
+	p.printf("Band %d Block=%dx%d Type=%s, ColorInterp=%s\n", b.Band, b.Block[0], b.Block[1], b.Type, b.ColorInterp)
+	if b.Description != "" {
+		p.printf("  Description = %s\n", b.Description)
 	}
-	if f.NoData != nil {
-		p.printf("  NoData Value=%s\n", f.NoData.Text)
+	if b.Offset != nil {
+		p.printf("  Offset: %s,   Scale:%s\n", strconv.FormatFloat(*b.Offset, 'g', -1, 64), strconv.FormatFloat(*b.Scale, 'g', -1, 64))
+	}
+	if b.Unit != "" {
+		p.printf("  Unit Type: %s\n", b.Unit)
+	}
+	if b.NoData != nil {
+		p.printf("  NoData Value=%s\n", f.noDataText)
 	}
 	if len(f.Overviews) > 0 {
 		p.printf("  Overviews: %s\n", sizeList(f.Overviews))
 	}
+	if b.Mask != nil {
+		p.printf("  Mask Flags: %s\n", strings.Join(b.Mask.Flags, " "))
+		if len(b.Mask.Overviews) > 0 {
+			sizes := make([][2]int, len(b.Mask.Overviews))
+			for i, o := range b.Mask.Overviews {
+				sizes[i] = o.Size
+			}
+			p.printf("  Overviews of mask band: %s\n", sizeList(sizes))
+		}
+	}
 	if len(f.Masks) > 0 {
 		// In file order: GDAL writes the full-resolution mask first.
-		p.printf("  Masks: %s\n", sizeList(f.Masks))
+		p.printf("  Mask IFDs: %s\n", sizeList(f.Masks))
 	}
-	f.writeMetadata(p, b, "  Metadata:\n", "    ")
+	f.writeMetadata(p, b.Band-1, "  Metadata:\n", "    ")
 }
 
 // writeMetadata prints the plain items (no role) of sample (-1: the
 // dataset), grouped by domain.
 func (f *fileInfo) writeMetadata(p *errWriter, sample int, head, indent string) {
 	printed := false
-	for _, it := range f.Metadata {
+	for _, it := range f.Items {
 		if it.Sample != sample || it.Role != "" {
 			continue
 		}
@@ -349,20 +466,6 @@ func sizeList(sizes [][2]int) string {
 		s[i] = fmt.Sprintf("%dx%d", o[0], o[1])
 	}
 	return strings.Join(s, ", ")
-}
-
-func roleLabel(role string) string {
-	switch role {
-	case "description":
-		return "Description"
-	case "unittype":
-		return "Unit Type"
-	case "scale":
-		return "Scale"
-	case "offset":
-		return "Offset"
-	}
-	return role
 }
 
 // errWriter keeps the first write error so printing code stays linear.

@@ -5,8 +5,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
-	"os/signal"
 )
 
 // Set by the release build: -ldflags "-X main.version=... -X main.commit=...".
@@ -16,11 +16,27 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := newApp().Run(ctx, os.Args)
+	os.Exit(runMain(os.Args, os.Stderr))
+}
+
+// runMain runs the command line args, cancelled by SIGINT, SIGTERM or
+// SIGHUP (see notifyContext), prints an error to stderr and returns the
+// exit status: 0, 1, 2 for a usage error, or 128 plus the number of the
+// signal that interrupted the run.
+func runMain(args []string, stderr io.Writer) int {
+	ctx, stop := notifyContext(context.Background())
+	err := newApp().Run(ctx, args)
 	stop()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "gomean: %s\n", err)
-		os.Exit(exitCode(err))
+	if err == nil {
+		return 0
 	}
+	if sig := caughtSignal(ctx); sig != nil && !isInterrupt(err) {
+		// The run failed while stopping; still say why it stopped.
+		err = fmt.Errorf("interrupted by %s: %w", signalName(sig), err)
+	}
+	fmt.Fprintf(stderr, "gomean: %s\n", err)
+	if sig := caughtSignal(ctx); sig != nil {
+		return signalExitCode(sig)
+	}
+	return exitCode(err)
 }
