@@ -38,25 +38,29 @@ type streamRun struct {
 	p      *pipeline
 	groups int
 	rows   int
-	rowPx  int // pixels of a full tile row: width × tile height
+	spans  int // spans per tile row
+	tiles  int // output tiles per span (the last may have fewer)
+	spanW  int // pixels across a full span: tiles × tile width
+	spanPx int // pixels of a full span: spanW × tile height
 	nb     int // output bands
 	need   int32
 	wsum   bool // the weighted mean keeps a sum of weights
 
 	next  atomic.Int64
 	mu    sync.Mutex
-	state map[int]*rowMerge
+	state map[[2]int]*rowMerge // by tile row and span
 	free  []*accum
 }
 
-// An accum holds the accumulators of one tile row, band after band.
+// An accum holds the accumulators of one span of a tile row, band after
+// band.
 type accum struct {
 	val []float64 // sum, or the minimum or maximum so far
 	ws  []float64 // sum of weights (weighted mean)
 	cnt []int32   // valid values
 }
 
-// A rowMerge is the merge state of one tile row.
+// A rowMerge is the merge state of one span of a tile row.
 type rowMerge struct {
 	total *accum
 	next  int // next group to merge into total
@@ -95,9 +99,29 @@ func (p *pipeline) streamable() bool {
 	if aligned && len(p.srcs) <= groupSize {
 		return false
 	}
-	rowPx := int64(p.grid.Width) * int64(p.tileH)
-	per := rowPx * int64(len(p.bands)) * 20
+	_, w := p.spanTiles()
+	per := int64(w) * int64(p.tileH) * int64(len(p.bands)) * 20
 	return per*int64(3*p.cfg.Workers+1) <= p.cfg.MemoryBytes/2
+}
+
+// spanCap bounds the accumulators of one span of tiled inputs (a
+// variable for tests).
+var spanCap = 4 << 20
+
+// spanTiles returns the output tiles of one span and its width in
+// pixels: the whole row when an input has blocks wider than an output
+// tile (strips), which a narrower span would decode once per span; else
+// as many tiles as keep the span's accumulators under spanCap.
+func (p *pipeline) spanTiles() (int, int) {
+	across := p.grid.Across()
+	for _, s := range p.srcs {
+		if s.im.TileWidth > p.tileW {
+			return across, p.grid.Width
+		}
+	}
+	n := spanCap / (p.tileW * p.tileH * len(p.bands) * 20)
+	n = min(across, max(1, n))
+	return n, min(n*p.tileW, p.grid.Width)
 }
 
 // runStream runs the streaming path with cfg.Workers workers.
@@ -106,11 +130,13 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 		p:      p,
 		groups: (len(p.srcs) + groupSize - 1) / groupSize,
 		rows:   p.grid.Down(),
-		rowPx:  p.grid.Width * p.tileH,
 		nb:     len(p.bands),
 		wsum:   p.cfg.Op == Mean && p.cfg.Weights != nil,
-		state:  map[int]*rowMerge{},
+		state:  map[[2]int]*rowMerge{},
 	}
+	sr.tiles, sr.spanW = p.spanTiles()
+	sr.spans = (p.grid.Across() + sr.tiles - 1) / sr.tiles
+	sr.spanPx = sr.spanW * p.tileH
 	need := max(int32(p.cfg.MinValid), 0)
 	if p.cfg.Op != Count {
 		need = max(need, 1)
@@ -119,7 +145,7 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 		need = int32(len(p.srcs))
 	}
 	sr.need = need
-	total := sr.rows * sr.groups
+	total := sr.rows * sr.spans * sr.groups
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
 		g.Go(func() error {
@@ -149,7 +175,7 @@ func (sr *streamRun) getAccum() *accum {
 		a, sr.free = sr.free[n-1], sr.free[:n-1]
 	}
 	sr.mu.Unlock()
-	n := sr.rowPx * sr.nb
+	n := sr.spanPx * sr.nb
 	if a == nil {
 		a = &accum{val: make([]float64, n), cnt: make([]int32, n)}
 		if sr.wsum {
@@ -169,29 +195,33 @@ func (sr *streamRun) putAccum(a *accum) {
 	sr.mu.Unlock()
 }
 
-// unit folds input group g into tile row r, merges it, and writes the
-// row's tiles when it was the last group to finish.
+// unit folds input group g into span c of tile row r, merges it, and
+// writes the span's tiles when it was the last group to finish. Units
+// are numbered row by row, span by span, group by group.
 func (sr *streamRun) unit(ctx context.Context, wk *worker, u int, w tileWriter) error {
 	p := sr.p
-	r, g := u/sr.groups, u%sr.groups
-	y0, y1 := r*p.tileH, min((r+1)*p.tileH, p.grid.Height)
+	g := u % sr.groups
+	c := u / sr.groups % sr.spans
+	r := u / sr.groups / sr.spans
+	x0 := c * sr.spanW
+	want := image.Rect(x0, r*p.tileH, min(x0+sr.spanW, p.grid.Width), min((r+1)*p.tileH, p.grid.Height))
 	acc := sr.getAccum()
 	for k := g * groupSize; k < min((g+1)*groupSize, len(p.srcs)); k++ {
-		if err := sr.fold(wk, k, y0, y1, acc); err != nil {
+		if err := sr.fold(wk, k, want, acc); err != nil {
 			return err
 		}
 	}
-	done := sr.merge(r, g, acc)
+	done := sr.merge([2]int{r, c}, g, acc)
 	if done == nil {
 		return nil
 	}
 	defer sr.putAccum(done)
-	return sr.writeRow(ctx, wk, r, done, w)
+	return sr.writeSpan(ctx, wk, r, c, done, w)
 }
 
 // merge records group g of row r and adds every partial whose turn has
 // come to the row's total; it returns the total once all groups are in.
-func (sr *streamRun) merge(r, g int, acc *accum) *accum {
+func (sr *streamRun) merge(r [2]int, g int, acc *accum) *accum {
 	sr.mu.Lock()
 	st := sr.state[r]
 	if st == nil {
@@ -258,12 +288,11 @@ func (sr *streamRun) add(a, b *accum) {
 	}
 }
 
-// fold reads every block of input k that rows [y0, y1) cover, once, and
-// folds the valid samples of the output bands into acc.
-func (sr *streamRun) fold(wk *worker, k, y0, y1 int, acc *accum) error {
+// fold reads every block of input k that want covers, once, and folds
+// the valid samples of the output bands into acc.
+func (sr *streamRun) fold(wk *worker, k int, want image.Rectangle, acc *accum) error {
 	p := sr.p
 	s := p.srcs[k]
-	want := image.Rect(0, y0, p.grid.Width, y1)
 	cover := s.grid.Cover(want)
 	tb := s.im.TileBands()
 	weight := 1.0
@@ -296,7 +325,7 @@ func (sr *streamRun) fold(wk *worker, k, y0, y1 int, acc *accum) error {
 					for y := clip.Min.Y; y < clip.Max.Y; y++ {
 						first := ((y-b.Min.Y)*b.Dx()+clip.Min.X-b.Min.X)*tb + s.sampleOf(band)
 						s.decs[band].decode(vals, data, first, tb)
-						sr.foldRow(acc, j*sr.rowPx+(y-y0)*p.grid.Width+clip.Min.X, vals, weight)
+						sr.foldRow(acc, j*sr.spanPx+(y-want.Min.Y)*sr.spanW+clip.Min.X-want.Min.X, vals, weight)
 					}
 				}
 			}
@@ -371,25 +400,25 @@ func (sr *streamRun) result(a *accum, i int) float64 {
 	return a.val[i]
 }
 
-// writeRow encodes the tiles of tile row r from its accumulators and
-// hands them to w in order.
-func (sr *streamRun) writeRow(ctx context.Context, wk *worker, r int, acc *accum, w tileWriter) error {
+// writeSpan encodes the tiles of span c of tile row r from its
+// accumulators and hands them to w in order.
+func (sr *streamRun) writeSpan(ctx context.Context, wk *worker, r, c int, acc *accum, w tileWriter) error {
 	p := sr.p
 	size := p.cfg.Type.Size()
-	across := p.grid.Across()
 	if len(wk.out) < p.tileW {
 		wk.out = make([]float64, p.tileW)
 	}
-	for c := range across {
-		t := p.grid.Index(c, r)
+	x0 := c * sr.spanW
+	for tc := c * sr.tiles; tc < min((c+1)*sr.tiles, p.grid.Across()); tc++ {
+		t := p.grid.Index(tc, r)
 		bounds, rect := p.grid.Bounds(t), p.grid.Rect(t)
 		wk.buf = grow(wk.buf, bounds.Dx()*bounds.Dy()*p.stride*size)
 		for y := rect.Min.Y; y < rect.Max.Y; y++ {
 			for j := range sr.nb {
 				out := wk.out[:rect.Dx()]
-				base := j*sr.rowPx + (y-r*p.tileH)*p.grid.Width
+				base := j*sr.spanPx + (y-r*p.tileH)*sr.spanW + rect.Min.X - x0
 				for q := range out {
-					out[q] = sr.result(acc, base+rect.Min.X+q)
+					out[q] = sr.result(acc, base+q)
 				}
 				first := ((y-bounds.Min.Y)*bounds.Dx())*p.stride + j
 				wk.enc.encode(wk.buf, first, p.stride, out)

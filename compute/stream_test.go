@@ -68,7 +68,12 @@ func TestStreamMatchesTilePath(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			defer func(c int) { spanCap = c }(spanCap)
 			for _, workers := range []int{1, 3} {
+				spanCap = 4 << 20 // one span per row
+				if workers == 3 {
+					spanCap = 1 // one tile per span
+				}
 				cfg := tc.cfg
 				cfg.Workers = workers
 				tile := run(t, cfg, small, "tile.tif", false)
