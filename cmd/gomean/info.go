@@ -120,7 +120,8 @@ func describe(name string) (*fileInfo, error) {
 		return nil, err
 	}
 	defer r.Close()
-	im := r.Image()
+	main := r.Image()
+	im, side, wkt := applySidecars(name, main)
 	info := &fileInfo{
 		Description: name,
 		Driver:      "GTiff",
@@ -162,6 +163,9 @@ func describe(name string) (*fileInfo, error) {
 	}
 	info.Corners = corners(info.GeoTrans, im.Width, im.Height)
 	info.CRS = describeCRS(im.Geo.Keys)
+	if wkt != "" {
+		info.CRS = &crsInfo{Description: "from " + name + ".aux.xml: " + wkt}
+	}
 	info.Items, err = parseGDALMetadata(im.Metadata)
 	if err != nil {
 		// Still describe the rest of the file.
@@ -170,7 +174,7 @@ func describe(name string) (*fileInfo, error) {
 	if info.Items == nil {
 		info.Items = []metaItem{}
 	}
-	maskOverviews, hasMask := info.listIFDs(r, im)
+	maskOverviews, hasMask := info.listIFDs(r, main)
 	info.datasetMetadata(im)
 	interp := colorInterps(im)
 	for b := range im.Bands {
@@ -179,6 +183,7 @@ func describe(name string) (*fileInfo, error) {
 	for b := range info.Bands {
 		info.Bands[b].Mask = bandMask(im, b, interp, hasMask, maskOverviews, info.Bands[b].Overviews)
 	}
+	info.addSidecarInfo(im, side)
 	return info, nil
 }
 
