@@ -67,8 +67,18 @@ func (p *pipeline) checkMemory() error {
 	var perWorker, maxBlock int64
 	var big *source
 	tilePx := int64(p.tileW) * int64(p.tileH)
+	if p.stream {
+		// Accumulators of the units, rows and held partials in flight.
+		_, w := p.spanTiles()
+		perWorker += 3 * int64(w) * int64(p.tileH) * int64(len(p.bands)) * 20
+	}
 	add := func(s *source) {
-		perWorker += tilePx*int64(len(s.loads[0]))*int64(s.size) + chunk*8
+		if !p.stream {
+			perWorker += tilePx*int64(len(s.loads[0]))*int64(s.size) + chunk*8
+		}
+		if p.stream && p.rowStreamed(s) {
+			return // decoded row by row
+		}
 		if b := int64(s.im.TileBytes()); b > maxBlock {
 			maxBlock, big = b, s
 		}

@@ -31,6 +31,7 @@ type pipeline struct {
 	rgb          bool // the output bands are an RGB image
 	maskOut      bool // the output carries an internal mask
 	alphaOut     bool // the output carries an alpha band (the last)
+	stream       bool // the run takes the streaming path
 	cache        *blockCache
 
 	statsMu sync.Mutex

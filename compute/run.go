@@ -83,7 +83,7 @@ func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Rea
 	if err != nil {
 		return fmt.Errorf("create output: %w", err)
 	}
-	if p.streamable() {
+	if p.stream {
 		err = p.runStream(ctx, w)
 	} else {
 		err = p.run(ctx, w)
@@ -155,6 +155,7 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 	for i, in := range ins {
 		p.srcs = append(p.srcs, p.newSource(i, in))
 	}
+	p.stream = p.streamable()
 	if err := p.checkMemory(); err != nil {
 		return nil, err
 	}

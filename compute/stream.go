@@ -46,10 +46,12 @@ type streamRun struct {
 	need   int32
 	wsum   bool // the weighted mean keeps a sum of weights
 
-	next  atomic.Int64
-	mu    sync.Mutex
-	state map[[2]int]*rowMerge // by tile row and span
-	free  []*accum
+	next    atomic.Int64
+	mu      sync.Mutex
+	state   map[[2]int]*rowMerge // by tile row and span
+	free    []*accum
+	cursors map[blockKey]*cursor // row decoders of blocks taller than a tile row
+	aborted bool
 }
 
 // An accum holds the accumulators of one span of a tile row, band after
@@ -127,12 +129,13 @@ func (p *pipeline) spanTiles() (int, int) {
 // runStream runs the streaming path with cfg.Workers workers.
 func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 	sr := &streamRun{
-		p:      p,
-		groups: (len(p.srcs) + groupSize - 1) / groupSize,
-		rows:   p.grid.Down(),
-		nb:     len(p.bands),
-		wsum:   p.cfg.Op == Mean && p.cfg.Weights != nil,
-		state:  map[[2]int]*rowMerge{},
+		p:       p,
+		groups:  (len(p.srcs) + groupSize - 1) / groupSize,
+		rows:    p.grid.Down(),
+		nb:      len(p.bands),
+		wsum:    p.cfg.Op == Mean && p.cfg.Weights != nil,
+		state:   map[[2]int]*rowMerge{},
+		cursors: map[blockKey]*cursor{},
 	}
 	sr.tiles, sr.spanW = p.spanTiles()
 	sr.spans = (p.grid.Across() + sr.tiles - 1) / sr.tiles
@@ -159,12 +162,17 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 					return err
 				}
 				if err := sr.unit(ctx, wk, u, w); err != nil {
+					sr.abort()
 					return err
 				}
 			}
 		})
 	}
-	return g.Wait()
+	err := g.Wait()
+	for _, c := range sr.cursors {
+		c.rr.Close()
+	}
+	return err
 }
 
 // getAccum returns zeroed accumulators for a row of rows pixel rows.
@@ -299,6 +307,7 @@ func (sr *streamRun) fold(wk *worker, k int, want image.Rectangle, acc *accum) e
 	if p.cfg.Weights != nil {
 		weight = p.cfg.Weights[k]
 	}
+	rows := p.rowStreamed(s)
 	for plane := range s.uses {
 		if !needsPlane(s, p.bands, plane) {
 			continue
@@ -306,6 +315,16 @@ func (sr *streamRun) fold(wk *worker, k int, want image.Rectangle, acc *accum) e
 		for row := cover.Min.Y; row < cover.Max.Y; row++ {
 			for col := cover.Min.X; col < cover.Max.X; col++ {
 				i := s.im.TileIndex(col, row, plane)
+				if rows {
+					b := s.grid.Bounds(i % s.plane)
+					if len(wk.out) < b.Dx() {
+						wk.out = make([]float64, b.Dx())
+					}
+					if err := sr.foldRows(wk, k, i, plane, b, b.Intersect(want), want, acc, weight); err != nil {
+						return err
+					}
+					continue
+				}
 				data, err := s.r.ReadTile(s.im, i, wk.buf)
 				wk.buf = data
 				if err != nil {

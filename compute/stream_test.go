@@ -111,3 +111,48 @@ func TestStreamMatchesTilePath(t *testing.T) {
 		}
 	})
 }
+
+// TestStreamRows checks that blocks taller than a row of output tiles and
+// larger than rowStreamMin are decoded row by row, once, and give the
+// tile path's bytes.
+func TestStreamRows(t *testing.T) {
+	dir := t.TempDir()
+	var ins []string
+	for k := range 2 {
+		r := randomRaster(uint64(90+k), 1024, 2100, 1, -500, 500, 0.1, math.NaN())
+		ins = append(ins, writeRaster(t, dir, fmt.Sprintf("big%d.tif", k), r,
+			geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 1024, TileHeight: 2048, HasNoData: true, NoData: -9999}))
+	}
+	var outs [][]byte
+	for _, stream := range []bool{false, true} {
+		noStream = !stream
+		cfg := Config{Workers: 3, Output: geotiff.WriterOptions{TileWidth: 256, TileHeight: 256}}
+		cfgv, _ := cfg.validate(len(ins))
+		var readers []*geotiff.Reader
+		for _, in := range ins {
+			r, err := geotiff.Open(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			readers = append(readers, r)
+		}
+		p, err := testPipeline(t, cfgv, ins, readers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.stream != stream || stream && !p.rowStreamed(p.srcs[0]) {
+			t.Fatalf("stream=%v: pipeline stream=%v, rows=%v", stream, p.stream, p.rowStreamed(p.srcs[0]))
+		}
+		out := filepath.Join(dir, fmt.Sprintf("out%v.tif", stream))
+		if err := Run(context.Background(), cfg, ins, out); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(out)
+		outs = append(outs, b)
+	}
+	noStream = false
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("row-streamed output differs from the tile path's")
+	}
+}
