@@ -10,7 +10,8 @@ import (
 // (GTiffRasterBand's constructor, gtiffrasterband.cpp, GDAL 3.6):
 //
 //   - band 1 of an image with a color map (Photometric 3 and tag 320) is
-//     Palette;
+//     Palette, and so is the band of a one-band 1-bit image, whatever its
+//     Photometric (GDAL makes up a black and white color table);
 //   - Photometric 2 (RGB, and JPEG-compressed YCbCr, which GDAL converts):
 //     bands 1–3 are Red, Green, Blue; Photometric 6 (YCbCr):
 //     YCbCr_Y, YCbCr_Cb, YCbCr_Cr; Photometric 5 (separated):
@@ -50,6 +51,9 @@ func (im *Image) ColorInterp(band int) string {
 	}
 	if band == 0 && im.Photometric == 3 && im.Fields.Get(TagColorMap) != nil && im.BitsPerSample <= 16 {
 		return "Palette"
+	}
+	if band == 0 && im.Bands == 1 && im.BitsPerSample == 1 {
+		return "Palette" // GDAL gives 1-bit images a black and white color table
 	}
 	photometric := im.Photometric
 	if photometric == 6 && im.Compression == CompressionJPEG {

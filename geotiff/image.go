@@ -125,7 +125,10 @@ func (im *Image) NoDataInt64() (int64, bool) {
 		return 0, false
 	}
 	v, err := strconv.ParseInt(strings.TrimSpace(im.NoDataText), 10, 64)
-	return v, err == nil
+	if err != nil {
+		return 0, false
+	}
+	return v, true
 }
 
 // NoDataUint64 is [Image.NoDataInt64] for UInt64 rasters: the nodata value
@@ -135,5 +138,8 @@ func (im *Image) NoDataUint64() (uint64, bool) {
 		return 0, false
 	}
 	v, err := strconv.ParseUint(strings.TrimSpace(im.NoDataText), 10, 64)
-	return v, err == nil
+	if err != nil {
+		return 0, false
+	}
+	return v, true
 }
