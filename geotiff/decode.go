@@ -92,6 +92,18 @@ func (im *Image) blockRows(i int) int {
 // checkBlock checks block i of im without reading it: the index, that its
 // bytes lie inside the file, and that they can hold the block's decoded
 // size. It returns the byte count to read (0 for a sparse block).
+//
+// Compared with libtiff 4.5 (what GDAL reads through): libtiff also fails
+// a block whose bytes run past the end of the file or decode to less than
+// the block ("Read error on strip", "Not enough data"), reads only the bytes
+// an uncompressed block needs, and caps a compressed byte count at 10× the
+// decoded size + 4096; so do we. It differs in two ways: it allocates the
+// decoded block before finding out, and it cuts a compressed block that
+// decodes to more than its size where DEFLATE and ZSTD data is refused
+// here (deflate.ErrOutputTooLarge; LZW and PackBits stop at the size, as in
+// libtiff). It also re-estimates the StripByteCounts of a single-strip
+// uncompressed image whose count is 0 or implausible, which is read here as
+// a sparse block or refused.
 func (r *Reader) checkBlock(im *Image, i int) (uint64, error) {
 	if im.unsupported != nil {
 		return 0, im.unsupported
