@@ -88,12 +88,14 @@ func unpackBits(im *Image, dst, src []byte, rows int, bigEndian bool) error {
 // unpack1 expands len(out) 1-bit samples, most significant bit first, to
 // bytes that are 0 or one.
 func unpack1(out, in []byte, one byte) {
-	for i := range out {
-		if in[i>>3]&(0x80>>(i&7)) != 0 {
-			out[i] = one
-		} else {
-			out[i] = 0
-		}
+	i := 0
+	for ; i+8 <= len(out); i += 8 {
+		b, o := in[i>>3], out[i:i+8:i+8]
+		o[0], o[1], o[2], o[3] = one*(b>>7), one*(b>>6&1), one*(b>>5&1), one*(b>>4&1)
+		o[4], o[5], o[6], o[7] = one*(b>>3&1), one*(b>>2&1), one*(b>>1&1), one*(b&1)
+	}
+	for ; i < len(out); i++ {
+		out[i] = one * (in[i>>3] >> (7 - i&7) & 1)
 	}
 }
 
