@@ -54,3 +54,43 @@ func ExampleReadWindowAs() {
 	fmt.Println(len(elev), "elevations")
 	// Output: 4 elevations
 }
+
+func ExampleReader_MaskFor() {
+	r, err := geotiff.Open("../testdata/ovr/overviews_mask.tif")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	im := r.Image()
+	mask := r.MaskFor(im) // nil when the image has no internal mask
+	if mask == nil {
+		fmt.Println("every pixel is valid, unless nodata or alpha says otherwise")
+		return
+	}
+	// A mask decodes like any image: one Uint8 sample per pixel, 0 where
+	// the pixel is invalid.
+	m, err := r.ReadWindow(mask, image.Rect(0, 0, mask.Width, mask.Height), nil, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	invalid := 0
+	for _, v := range m {
+		if v == 0 {
+			invalid++
+		}
+	}
+	fmt.Printf("mask IFD %d, %d band of %v: %d of %d pixels invalid\n", mask.Index, mask.Bands, mask.Type,
+		invalid, len(m))
+	// Output: mask IFD 1, 1 band of Byte: 250 of 3500 pixels invalid
+}
+
+func ExampleImage_AlphaBand() {
+	r, err := geotiff.Open("../testdata/mask/alpha_gray.tif")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	im := r.Image()
+	fmt.Println(im.ColorInterp(0), im.ColorInterp(1), "alpha band:", im.AlphaBand(), "ExtraSamples:", im.ExtraSamples)
+	// Output: Gray Alpha alpha band: 1 ExtraSamples: [2]
+}

@@ -2,6 +2,8 @@ package geotiff
 
 import (
 	"image"
+	"strconv"
+	"strings"
 
 	"github.com/gomean/gomean/tiling"
 )
@@ -15,7 +17,7 @@ type Image struct {
 
 	Width, Height int
 	Bands         int        // SamplesPerPixel
-	Type          SampleType // type of decoded samples (Float32 for float16 files)
+	Type          SampleType // type of decoded samples (Float32 for float16, UInt16 for 12-bit files)
 	BitsPerSample int        // as stored: 16 for float16, 12 for 12-bit data
 	Planar        int        // PlanarContig or PlanarSeparate
 
@@ -28,6 +30,12 @@ type Image struct {
 	Predictor   Predictor
 	Photometric int
 	SubfileType uint32 // NewSubfileType
+
+	// ExtraSamples holds the raw values of the ExtraSamples tag (338), one
+	// per extra sample after the color channels: 0 unspecified, 1
+	// associated (premultiplied) alpha, 2 unassociated alpha. It is nil
+	// when the tag is absent. See [Image.AlphaBand] and [Image.ColorInterp].
+	ExtraSamples []int
 
 	// HasNoData reports whether GDAL_NODATA is present; NoData is its value
 	// (NaN, ±Inf included) and NoDataText the tag's text as written.
@@ -46,8 +54,11 @@ type Image struct {
 
 	offsets, counts []uint64
 	float16         bool
-	chunkSize       int   // decoded bytes of one full tile or strip
-	unsupported     error // why ReadTile cannot decode this image, if it cannot
+	packed          bool     // bit-packed unsigned samples (see nbits.go)
+	mask            *Image   // the internal mask GDAL pairs with this image
+	colorInterp     []string // per-band names from GDAL_METADATA, "" where none
+	chunkSize       int      // decoded bytes of one full tile or strip
+	unsupported     error    // why ReadTile cannot decode this image, if it cannot
 }
 
 // Supported returns nil if the reader can decode the image's pixels, or an
@@ -103,3 +114,32 @@ func (im *Image) IsOverview() bool {
 // IsMask reports whether the image is a transparency mask (NewSubfileType
 // bit 2).
 func (im *Image) IsMask() bool { return im.SubfileType&SubfileMask != 0 }
+
+// NoDataInt64 returns the nodata value of im as an int64 when GDAL_NODATA
+// holds a decimal integer in int64's range, as GDAL 3.5 and later write it
+// for Int64 rasters: exact, where NoData (a float64) rounds values beyond
+// ±2^53. It returns false when there is no nodata or the text is not such
+// an integer ("nan", "1.5", "1e3", out of range).
+func (im *Image) NoDataInt64() (int64, bool) {
+	if im.Fields.Get(TagGDALNoData) == nil {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(im.NoDataText), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
+}
+
+// NoDataUint64 is [Image.NoDataInt64] for UInt64 rasters: the nodata value
+// as a uint64 when GDAL_NODATA holds a decimal integer in [0, 2^64).
+func (im *Image) NoDataUint64() (uint64, bool) {
+	if im.Fields.Get(TagGDALNoData) == nil {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(strings.TrimSpace(im.NoDataText), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
+}

@@ -55,8 +55,10 @@ func (im *Image) parse(lim Limits) error {
 		return err
 	}
 	im.parseNoData()
+	im.parseExtraSamples()
 	if f := fs.Get(TagGDALMetadata); f != nil {
 		im.Metadata = f.String()
+		im.colorInterp = parseColorInterp(im.Metadata, im.Bands)
 	}
 	im.Geo = parseGeoref(fs)
 	if im.unsupported == nil {
@@ -91,7 +93,17 @@ func (im *Image) parseSampleType() error {
 		{sampleFormatUndefined, 32}: Uint32, {sampleFormatUndefined, 64}: Uint64,
 	}
 	t, ok := types[[2]uint64{format, bps}]
+	if !ok && format == sampleFormatUint {
+		// Bit-packed unsigned samples, widened as GDAL does (nbits.go).
+		t = packedType(bps)
+		ok = t != Invalid
+		im.packed = ok
+	}
 	if !ok {
+		if format == sampleFormatInt && packedType(bps) != Invalid {
+			// GDAL reads these as unsigned, which is not what they mean.
+			return UnsupportedError(fmt.Sprintf("%d-bit signed integer samples (GDAL reads them as unsigned)", bps))
+		}
 		kind := map[uint64]string{sampleFormatUint: "unsigned integer", sampleFormatInt: "signed integer",
 			sampleFormatFloat: "floating-point", sampleFormatComplexI: "complex integer",
 			sampleFormatComplexF: "complex floating-point"}[format]
@@ -105,7 +117,21 @@ func (im *Image) parseSampleType() error {
 	return nil
 }
 
-// storedSize returns the size in bytes of one sample as stored in the file.
+// parseExtraSamples copies the ExtraSamples tag, when present.
+func (im *Image) parseExtraSamples() {
+	f := im.Fields.Get(TagExtraSamples)
+	if f == nil {
+		return
+	}
+	vals := f.Uints()
+	im.ExtraSamples = make([]int, 0, len(vals))
+	for _, v := range vals {
+		im.ExtraSamples = append(im.ExtraSamples, int(min(v, 1<<16)))
+	}
+}
+
+// storedSize returns the size in bytes of one whole-byte sample as stored
+// in the file (packed samples: see storedRowBytes).
 func (im *Image) storedSize() int {
 	if im.float16 {
 		return 2
@@ -185,6 +211,10 @@ func (im *Image) checkCodec() error {
 	switch im.Predictor {
 	case PredictorNone:
 	case PredictorHorizontal:
+		if im.packed {
+			// libtiff's PredictorSetup refuses it, so GDAL cannot read it.
+			return UnsupportedError(fmt.Sprintf("predictor 2 (horizontal differencing) with %d-bit samples", im.BitsPerSample))
+		}
 		if im.Type.IsFloat() {
 			// libtiff applies it to the integer bit patterns; so do we.
 			return nil

@@ -62,6 +62,7 @@ func (r *Reader) open() error {
 	if len(r.images) == 0 {
 		return FormatError("no IFD")
 	}
+	r.pairMasks()
 	return nil
 }
 

@@ -151,13 +151,19 @@ func compressionOf(s string) (name string, code int) {
 }
 
 // Sample types of the manifests' sample_type column: the reader must decode
-// these, may decode the optional ones, and must reject the others as
-// unsupported.
+// these (bit-packed uint1 to uint31 included), may decode the optional ones,
+// and must reject the others as unsupported.
 var (
-	decodableTypes = map[string]bool{"uint8": true, "int8": true, "uint16": true, "int16": true,
-		"uint32": true, "int32": true, "uint64": true, "int64": true, "float16": true,
-		"float32": true, "float64": true}
-	optionalTypes = map[string]bool{"uint12": true}
+	decodableTypes = func() map[string]bool {
+		m := map[string]bool{"uint8": true, "int8": true, "uint16": true, "int16": true,
+			"uint32": true, "int32": true, "uint64": true, "int64": true, "float16": true,
+			"float32": true, "float64": true}
+		for b := 1; b < 32; b++ {
+			m[fmt.Sprintf("uint%d", b)] = true
+		}
+		return m
+	}()
+	optionalTypes = map[string]bool{}
 )
 
 // expectation says what the reader must do with a file.

@@ -81,15 +81,27 @@ func TestReadUint16BigEndianPredictor(t *testing.T) {
 func TestReaderErrors(t *testing.T) {
 	pix := make([]byte, 6)
 	good := func() []testEntry { return stripEntries(false, 3, 2, len(pix)) }
-	with := func(tag Tag, e testEntry) []testEntry {
+	// withAll returns good() with each of set replacing the entry of its
+	// tag, or added.
+	withAll := func(set ...testEntry) []testEntry {
 		es := good()
-		for i := range es {
-			if es[i].tag == tag {
-				es[i] = e
-				return es
+	next:
+		for _, e := range set {
+			for i := range es {
+				if es[i].tag == e.tag {
+					es[i] = e
+					continue next
+				}
 			}
+			es = append(es, e)
 		}
-		return append(es, e)
+		return es
+	}
+	with := func(tag Tag, e testEntry) []testEntry { return withAll(e) }
+	rowsAndCodec := func(rows, codec uint64) []testEntry {
+		return withAll(testEntry{tag: TagRowsPerStrip, typ: Long, vals: []uint64{rows}},
+			testEntry{tag: TagImageLength, typ: Long, vals: []uint64{rows}},
+			testEntry{tag: TagCompression, typ: Short, vals: []uint64{codec}})
 	}
 	tests := []struct {
 		name    string
@@ -122,9 +134,32 @@ func TestReaderErrors(t *testing.T) {
 		{name: "JPEG", file: buildTIFF(binary.LittleEndian, false, pix, append(good(),
 			testEntry{tag: TagCompression, typ: Short, vals: []uint64{7}})),
 			readErr: "compression JPEG (7)", typ: new(UnsupportedError)},
-		{name: "4-bit", file: buildTIFF(binary.LittleEndian, false, pix, with(TagBitsPerSample,
-			testEntry{tag: TagBitsPerSample, typ: Short, vals: []uint64{4}})),
-			readErr: "4-bit unsigned integer", typ: new(UnsupportedError)},
+		{name: "4-bit signed", file: buildTIFF(binary.LittleEndian, false, pix, withAll(testEntry{tag: TagBitsPerSample, typ: Short, vals: []uint64{4}},
+			testEntry{tag: TagSampleFormat, typ: Short, vals: []uint64{2}})),
+			readErr: "4-bit signed integer samples (GDAL reads them as unsigned)", typ: new(UnsupportedError)},
+		{name: "4-bit undefined format", file: buildTIFF(binary.LittleEndian, false, pix, withAll(testEntry{tag: TagBitsPerSample, typ: Short, vals: []uint64{4}},
+			testEntry{tag: TagSampleFormat, typ: Short, vals: []uint64{4}})),
+			readErr: "4-bit SampleFormat 4 samples", typ: new(UnsupportedError)},
+		{name: "48-bit", file: buildTIFF(binary.LittleEndian, false, pix, with(TagBitsPerSample,
+			testEntry{tag: TagBitsPerSample, typ: Short, vals: []uint64{48}})),
+			readErr: "48-bit unsigned integer", typ: new(UnsupportedError)},
+		{name: "4-bit predictor 2", file: buildTIFF(binary.LittleEndian, false, pix, withAll(testEntry{tag: TagBitsPerSample, typ: Short, vals: []uint64{4}},
+			testEntry{tag: TagPredictor, typ: Short, vals: []uint64{2}})),
+			readErr: "predictor 2 (horizontal differencing) with 4-bit samples", typ: new(UnsupportedError)},
+		{name: "short uncompressed strip", file: buildTIFF(binary.LittleEndian, false, pix, with(TagStripByteCounts,
+			testEntry{tag: TagStripByteCounts, typ: Long, vals: []uint64{5}})),
+			readErr: "5 bytes of uncompressed data cannot hold the 6 bytes of 2 rows", typ: new(FormatError)},
+		{name: "DEFLATE ratio", file: buildTIFF(binary.LittleEndian, false, pix, rowsAndCodec(3000, 8)), // 3000 rows x 3 > 6 x 1032
+			readErr: "6 compressed bytes cannot hold 9000 decoded bytes (DEFLATE expands at most 1032:1)", typ: new(FormatError)},
+		{name: "PackBits ratio", file: buildTIFF(binary.LittleEndian, false, pix, rowsAndCodec(200, 32773)),
+			readErr: "6 compressed bytes cannot hold 600 decoded bytes (PackBits expands at most 64:1)", typ: new(FormatError)},
+		{name: "LZW bound", file: buildTIFF(binary.LittleEndian, false, pix, rowsAndCodec(100, 5)),
+			readErr: "6 compressed bytes cannot hold 300 decoded bytes (LZW: 6 codes of at least 9 bits yield at most 21 bytes)",
+			typ:     new(FormatError)},
+		{name: "ZSTD ratio", file: buildTIFF(binary.LittleEndian, false, pix, withAll(
+			testEntry{tag: TagImageWidth, typ: Long, vals: []uint64{200000}},
+			testEntry{tag: TagCompression, typ: Short, vals: []uint64{50000}})),
+			readErr: "6 compressed bytes cannot hold 400000 decoded bytes (ZSTD expands at most 32768:1)", typ: new(FormatError)},
 		{name: "truncated deflate", file: buildTIFF(binary.LittleEndian, false, pix, append(good(),
 			testEntry{tag: TagCompression, typ: Short, vals: []uint64{8}})),
 			readErr: "DEFLATE data"},

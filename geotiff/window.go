@@ -22,28 +22,56 @@ func (r *Reader) ReadWindow(im *Image, rect image.Rectangle, bands []int, dst []
 	if err != nil {
 		return dst[:0], r.wrap(fmt.Errorf("ifd %d: %w", im.Index, err))
 	}
+	c0, c1 := rect.Min.X/im.TileWidth, (rect.Max.X-1)/im.TileWidth
+	r0, r1 := rect.Min.Y/im.TileHeight, (rect.Max.Y-1)/im.TileHeight
+	planes := []int{0}
+	if im.Planar == PlanarSeparate {
+		planes = uniquePlanes(bands)
+	}
+	g := im.Grid()
+	// Check every block the window needs before allocating anything.
+	for _, p := range planes {
+		for row := r0; row <= r1; row++ {
+			for col := c0; col <= c1; col++ {
+				i := p*g.Len() + g.Index(col, row)
+				if _, err := r.checkBlock(im, i); err != nil {
+					return dst[:0], r.wrap(fmt.Errorf("ifd %d: %s: %w", im.Index, im.chunkName(i), err))
+				}
+			}
+		}
+	}
 	if cap(dst) >= n {
 		dst = dst[:n]
 	} else {
 		dst = make([]byte, n)
 	}
-	planes := []int{0}
-	if im.Planar == PlanarSeparate {
-		planes = uniquePlanes(bands)
-	}
-	tile := getBuf(im.chunkSize)
-	defer putBuf(tile)
-	g := im.Grid()
-	c0, c1 := rect.Min.X/im.TileWidth, (rect.Max.X-1)/im.TileWidth
-	r0, r1 := rect.Min.Y/im.TileHeight, (rect.Max.Y-1)/im.TileHeight
+	var tile *[]byte // allocated at the first block with data
+	defer func() {
+		if tile != nil {
+			putBuf(tile)
+		}
+	}()
 	for _, p := range planes {
 		for row := r0; row <= r1; row++ {
 			for col := c0; col <= c1; col++ {
 				i := p*g.Len() + g.Index(col, row)
-				if err := r.readChunk(im, i, *tile); err != nil {
+				tb := g.Bounds(i % g.Len())
+				b, err := r.fetchBlock(im, i)
+				if err == nil && b.sparse {
+					fillWindow(im, tb, p, rect, bands, dst)
+					continue
+				}
+				if err == nil {
+					if tile == nil {
+						tile = getBuf(im.chunkSize)
+					}
+					err = r.decodeBlock(im, b, *tile)
+					b.release()
+				}
+				if err != nil {
 					return dst, r.wrap(fmt.Errorf("ifd %d: %s: %w", im.Index, im.chunkName(i), err))
 				}
-				copyFromTile(im, *tile, g.Bounds(i%g.Len()), p, rect, bands, dst)
+				copyFromTile(im, *tile, tb, p, rect, bands, dst)
 			}
 		}
 	}
@@ -131,6 +159,29 @@ func copyFromTile(im *Image, tile []byte, tb image.Rectangle, p int, rect image.
 			for k, s := range srcIdx {
 				if s >= 0 {
 					copy(w[(x*nb+k)*size:(x*nb+k+1)*size], t[(x*spp+s)*size:])
+				}
+			}
+		}
+	}
+}
+
+// fillWindow fills the part of the window dst that a sparse block (covering
+// pixel bounds tb, holding plane p) covers with the image's fill value: its
+// nodata value when the type can hold it, else 0, as [Reader.ReadTile]
+// fills a sparse block.
+func fillWindow(im *Image, tb image.Rectangle, p int, rect image.Rectangle, bands []int, dst []byte) {
+	size := im.Type.Size()
+	var v [8]byte
+	fillSparse(im, v[:size])
+	in := tb.Intersect(rect)
+	nb := len(bands)
+	winRow := rect.Dx() * nb * size
+	for y := in.Min.Y; y < in.Max.Y; y++ {
+		w := dst[(y-rect.Min.Y)*winRow+(in.Min.X-rect.Min.X)*nb*size:]
+		for x := 0; x < in.Dx(); x++ {
+			for k, b := range bands {
+				if im.Planar != PlanarSeparate || b == p {
+					copy(w[(x*nb+k)*size:], v[:size])
 				}
 			}
 		}

@@ -15,7 +15,10 @@ no timestamps. The script writes, under the directory holding it:
   sparse/               SPARSE_OK files with empty tiles
   ovr/                  overviews and an internal mask
   unsupported/          codecs and bit depths gomean does not decode
-  hostile/              byte-edited GDAL output: truncation, loops, lies
+  hostile/              byte-edited GDAL output: truncation, loops, lies;
+                        alloc_*: hand-built files that claim huge blocks
+  nbits/                bit-packed samples (NBITS=1..31) gomean widens as GDAL does
+  mask/                 internal masks, alpha bands, color interpretation
   fixtures.tsv          the manifest, with GDAL's band-1 checksum per file
 
 The checksum is taken exactly like /work/shared/corpus's MANIFEST.tsv: band 1
@@ -28,6 +31,7 @@ import os
 import shutil
 import struct
 import sys
+import zlib
 
 import numpy as np
 from osgeo import gdal, osr
@@ -39,7 +43,7 @@ gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
 gdal.SetConfigOption("GDAL_NUM_THREADS", "1")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SUBDIRS = ["dem", "types", "layout", "georef", "sparse", "ovr", "unsupported", "hostile"]
+SUBDIRS = ["dem", "types", "layout", "georef", "sparse", "ovr", "unsupported", "hostile", "nbits", "mask"]
 
 # Small rasters: 37x23 has partial edge tiles for 16x16 tiles and a short
 # last strip for most strip heights.
@@ -568,8 +572,6 @@ def make_unsupported():
         ("unsupported/lerc_deflate.tif", "Float32", [f], ["COMPRESS=LERC_DEFLATE"], "LERC_DEFLATE codec"),
         ("unsupported/jpeg.tif", "Byte", [a8], ["COMPRESS=JPEG"], "JPEG codec (lossy)"),
         ("unsupported/webp.tif", "Byte", [a8, a8, a8], ["COMPRESS=WEBP", "WEBP_LOSSLESS=YES"], "WEBP lossless codec"),
-        ("unsupported/nbits12.tif", "UInt16", [u16], ["NBITS=12"], "12-bit samples (optional: UInt16)"),
-        ("unsupported/nbits1.tif", "Byte", [(a8 > 127).astype(np.uint8)], ["NBITS=1"], "1-bit samples"),
         ("unsupported/float16_deflate.tif", "Float32", [f], ["NBITS=16", "COMPRESS=DEFLATE"],
          "float16 samples DEFLATE (decodes to Float32)"),
         ("unsupported/float16_lzw_p3.tif", "Float32", [f], ["NBITS=16", "COMPRESS=LZW", "PREDICTOR=3"],
@@ -767,6 +769,242 @@ def make_hostile():
         os.remove(os.path.join(HERE, rel))
 
 
+# ---------------------------------------------------------------- nbits
+
+
+def nbits_array(tname, nbits, seed):
+    """Samples of container type tname that fit in nbits bits: the type's
+    full-range ramp shifted down, so 0 and 2^nbits-1 both occur."""
+    a = sample_array(tname, H, W, seed)
+    return (a >> (8 * a.dtype.itemsize - nbits)).astype(a.dtype)
+
+
+def make_nbits():
+    """NBITS=n files (GDAL's bit-packed unsigned samples), read as the next
+    whole type. The first two are the former unsupported/nbits*.tif."""
+    a8 = sample_array("Byte", H, W, seed=6000)
+    u16 = (sample_array("UInt16", H, W, seed=6002) >> 4).astype(np.uint16)
+    tiled = ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"]
+    cases = [
+        ("nbits/nbits12.tif", "UInt16", [u16], ["NBITS=12"], "12-bit samples, one strip"),
+        ("nbits/nbits1.tif", "Byte", [(a8 > 127).astype(np.uint8)], ["NBITS=1"], "1-bit samples, one strip"),
+        ("nbits/nbits1_tiled_deflate.tif", "Byte", [nbits_array("Byte", 1, 6100)], tiled + ["NBITS=1", "COMPRESS=DEFLATE"],
+         "1-bit tiled 16x16 DEFLATE (rows of 2 bytes)"),
+        ("nbits/nbits1_strips_packbits.tif", "Byte", [nbits_array("Byte", 1, 6101)], ["NBITS=1", "BLOCKYSIZE=5", "COMPRESS=PACKBITS"],
+         "1-bit strips rps=5 PACKBITS (37-bit rows padded to 5 bytes)"),
+        ("nbits/nbits4_tiled_lzw.tif", "Byte", [nbits_array("Byte", 4, 6102)], tiled + ["NBITS=4", "COMPRESS=LZW"],
+         "4-bit tiled 16x16 LZW"),
+        ("nbits/nbits4_3band_contig_strips_zstd.tif", "Byte", [nbits_array("Byte", 4, 6103 + k) for k in range(3)],
+         ["NBITS=4", "BLOCKYSIZE=5", "COMPRESS=ZSTD"], "4-bit 3-band contig strips ZSTD (444-bit rows padded)"),
+        ("nbits/nbits7_2band_contig_tiled_none.tif", "Byte", [nbits_array("Byte", 7, 6106 + k) for k in range(2)],
+         tiled + ["NBITS=7"], "7-bit 2-band contig tiled uncompressed"),
+        ("nbits/nbits12_strips_none.tif", "UInt16", [nbits_array("UInt16", 12, 6110)], ["NBITS=12", "BLOCKYSIZE=5"],
+         "12-bit strips rps=5 uncompressed (short last strip)"),
+        ("nbits/nbits12_tiled_zstd.tif", "UInt16", [nbits_array("UInt16", 12, 6111)], tiled + ["NBITS=12", "COMPRESS=ZSTD"],
+         "12-bit tiled 16x16 ZSTD"),
+        ("nbits/nbits12_2band_contig_tiled_deflate.tif", "UInt16", [nbits_array("UInt16", 12, 6112 + k) for k in range(2)],
+         tiled + ["NBITS=12", "COMPRESS=DEFLATE"], "12-bit 2-band contig tiled DEFLATE"),
+        ("nbits/nbits12_be_strips_lzw.tif", "UInt16", [nbits_array("UInt16", 12, 6114)],
+         ["NBITS=12", "BLOCKYSIZE=7", "COMPRESS=LZW", "ENDIANNESS=BIG"], "12-bit big-endian strips LZW (bits are not swapped)"),
+        ("nbits/nbits15_strips_lzw.tif", "UInt16", [nbits_array("UInt16", 15, 6115)], ["NBITS=15", "BLOCKYSIZE=5", "COMPRESS=LZW"],
+         "15-bit strips rps=5 LZW"),
+        ("nbits/nbits15_planar_tiled_deflate.tif", "UInt16", [nbits_array("UInt16", 15, 6116 + k) for k in range(2)],
+         tiled + ["NBITS=15", "INTERLEAVE=BAND", "COMPRESS=DEFLATE"], "15-bit 2-band planar separate tiled DEFLATE"),
+        ("nbits/nbits17_2band_contig_tiled_packbits.tif", "UInt32", [nbits_array("UInt32", 17, 6118 + k) for k in range(2)],
+         tiled + ["NBITS=17", "COMPRESS=PACKBITS"], "17-bit 2-band contig tiled PACKBITS"),
+        ("nbits/nbits24_strips_deflate.tif", "UInt32", [nbits_array("UInt32", 24, 6120)], ["NBITS=24", "BLOCKYSIZE=5", "COMPRESS=DEFLATE"],
+         "24-bit little-endian strips DEFLATE (GDAL stores the bytes MSB first)"),
+        ("nbits/nbits24_be_tiled_none.tif", "UInt32", [nbits_array("UInt32", 24, 6121)], tiled + ["NBITS=24", "ENDIANNESS=BIG"],
+         "24-bit big-endian tiled uncompressed (GDAL stores the bytes LSB first)"),
+        ("nbits/nbits31_tiled_zstd.tif", "UInt32", [nbits_array("UInt32", 31, 6122)], tiled + ["NBITS=31", "COMPRESS=ZSTD"],
+         "31-bit tiled 16x16 ZSTD"),
+    ]
+    for rel, tname, arrays, opts, feat in cases:
+        write(rel, arrays, tname, opts)
+        add(rel, feat)
+    # Predictor 2 on 12-bit samples: GDAL does not write it and libtiff
+    # refuses to read it; made by patching the Predictor tag.
+    rel = "nbits/nbits12_predictor2.tif"
+    write(rel, [nbits_array("UInt16", 12, 6123)], "UInt16", ["NBITS=12", "COMPRESS=DEFLATE"])
+    path = os.path.join(HERE, rel)
+    with open(path, "rb") as f:
+        b = bytearray(f.read())
+    e, big, off, ents, _ = ifd0_entries(b)
+    q, typ, cnt = entry(ents, 317)
+    put_value(b, e, big, q, typ, 2)
+    with open(path, "wb") as f:
+        f.write(bytes(b))
+    add(rel, "12-bit DEFLATE with Predictor patched to 2 (libtiff refuses it)")
+
+
+# ---------------------------------------------------------------- masks
+
+
+def make_masks():
+    """Internal masks (GDAL_TIFF_INTERNAL_MASK=YES), alpha bands and color
+    interpretation, as GDAL decides validity from them (RFC 15)."""
+    h, w = H, W
+
+    def mask_of(seed):
+        m = np.full((h, w), 255, np.uint8)
+        rng = np.random.default_rng(seed)
+        m[5:12, 3:20] = 0
+        m[rng.random((h, w)) < 0.1] = 0
+        return m
+
+    def with_mask(seed, ovr=False):
+        def f(ds):
+            ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+            ds.GetRasterBand(1).GetMaskBand().WriteArray(mask_of(seed))
+            if ovr:
+                ds.BuildOverviews("NEAREST", [2, 4])
+        return f
+    rgb = [sample_array("Byte", h, w, seed=8000 + k) for k in range(3)]
+    write("mask/mask_rgb_strips.tif", rgb, "Byte", ["PHOTOMETRIC=RGB", "BLOCKYSIZE=5", "COMPRESS=DEFLATE"],
+          before_close=with_mask(8010))
+    add("mask/mask_rgb_strips.tif", "RGB strips DEFLATE with an internal 1-bit mask (per dataset)")
+    f = sample_array("Float32", h, w, seed=8001)
+    write("mask/mask_nodata_tiled.tif", [f], "Float32", ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=LZW"],
+          nodata=-9999.0, before_close=with_mask(8011))
+    add("mask/mask_nodata_tiled.tif", "float32 tiled with nodata and an internal mask (the mask wins)")
+    u = sample_array("UInt16", h, w, seed=8002)
+    write("mask/mask_ovr_strips.tif", [u, u], "UInt16", ["BLOCKYSIZE=8", "COMPRESS=ZSTD"],
+          before_close=with_mask(8012, ovr=True))
+    add("mask/mask_ovr_strips.tif", "2-band strips ZSTD, internal mask, 2 overviews with their masks")
+
+    g = sample_array("Byte", h, w, seed=8003)
+    alpha = mask_of(8013)
+    cases = [
+        ("mask/alpha_gray.tif", "Byte", [g, alpha], ["ALPHA=YES"], None, "gray + unassociated alpha (GMF_ALPHA)"),
+        ("mask/alpha_gray_premultiplied.tif", "Byte", [g, alpha], ["ALPHA=PREMULTIPLIED"], None,
+         "gray + associated alpha (ExtraSamples 1)"),
+        ("mask/alpha_gray_nodata.tif", "Byte", [g, alpha], ["ALPHA=YES"], 7, "gray + alpha with nodata (nodata wins)"),
+        ("mask/alpha_rgba_uint16.tif", "UInt16", [u, u, u, alpha.astype(np.uint16) * 257],
+         ["PHOTOMETRIC=RGB", "ALPHA=YES", "TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"], None,
+         "UInt16 RGBA (alpha rescaled by GDAL)"),
+        ("mask/alpha_4band_minisblack.tif", "Byte", [g, g, g, alpha], ["PHOTOMETRIC=MINISBLACK", "ALPHA=YES"], None,
+         "4 bands min-is-black, band 4 alpha (ExtraSamples 0 0 2)"),
+        ("mask/alpha_float32.tif", "Float32", [f, alpha.astype(np.float32)], ["ALPHA=YES"], None,
+         "float32 gray + alpha: Alpha, but GDAL does not use it as a mask"),
+        ("mask/alpha_rgbaa.tif", "Byte", rgb + [alpha, alpha], ["PHOTOMETRIC=RGB", "ALPHA=YES"], None,
+         "RGB + 2 alpha bands: no GDAL alpha mask for 5 bands"),
+    ]
+    for rel, tname, arrays, opts, nd, feat in cases:
+        write(rel, arrays, tname, opts, nodata=nd)
+        add(rel, feat)
+
+    def interp(names):
+        def f(ds):
+            for i, n in enumerate(names):
+                if n is not None:
+                    ds.GetRasterBand(i + 1).SetColorInterpretation(n)
+        return f
+    write("mask/colorinterp_metadata.tif", [g, g, alpha], "Byte", [],
+          before_close=interp([gdal.GCI_RedBand, gdal.GCI_GreenBand, gdal.GCI_AlphaBand]))
+    add("mask/colorinterp_metadata.tif", "3 bands min-is-black, Red/Green/Alpha set: GDAL_METADATA COLORINTERP items")
+    write("mask/colorinterp_rgbaa.tif", rgb + [alpha, alpha], "Byte", ["PHOTOMETRIC=RGB"],
+          before_close=interp([None, None, None, gdal.GCI_AlphaBand, gdal.GCI_AlphaBand]))
+    add("mask/colorinterp_rgbaa.tif", "RGB with bands 4 and 5 set to Alpha (ExtraSamples 2 2)")
+
+    def palette(ds):
+        ct = gdal.ColorTable()
+        for i in range(256):
+            ct.SetColorEntry(i, (i, 255 - i, (7 * i) % 256, 255))
+        ds.GetRasterBand(1).SetColorTable(ct)
+    write("mask/palette.tif", [g], "Byte", ["COMPRESS=DEFLATE"], before_close=palette)
+    add("mask/palette.tif", "paletted byte image (Photometric 3, ColorMap)")
+
+
+# ---------------------------------------------------------------- hostile: allocation
+
+
+def tiff_le(entries, data):
+    """A little-endian classic TIFF: header, data, one IFD. entries are
+    (tag, type, values) with type 2 ASCII (values bytes), 3 SHORT or 4
+    LONG; out-of-line values follow the IFD. Offsets into data are
+    relative to DATA_OFF."""
+    head = b"II*\x00" + struct.pack("<I", 0)
+    body = bytearray(head + data)
+    if len(body) % 2:
+        body.append(0)
+    ifd_off = len(body)
+    struct.pack_into("<I", body, 4, ifd_off)
+    entries = sorted(entries)
+    extra = ifd_off + 2 + 12 * len(entries) + 4
+    ifd, ext = bytearray(struct.pack("<H", len(entries))), bytearray()
+    for tag, typ, vals in entries:
+        if typ == 2:
+            raw, cnt = bytes(vals), len(vals)
+        else:
+            raw, cnt = struct.pack("<" + {3: "H", 4: "I"}[typ] * len(vals), *vals), len(vals)
+        ifd += struct.pack("<HHI", tag, typ, cnt)
+        if len(raw) <= 4:
+            ifd += raw.ljust(4, b"\x00")
+        else:
+            ifd += struct.pack("<I", extra + len(ext))
+            ext += raw
+            if len(ext) % 2:
+                ext.append(0)
+    ifd += struct.pack("<I", 0)
+    return bytes(body + ifd + ext)
+
+
+DATA_OFF = 8
+
+
+def raster_entries(w, h, bits, fmt, comp, block, counts, offsets=None, nodata=None):
+    """Entries of a one-band image; block is ("tile", tw, th) or ("strip", rps)."""
+    es = [(256, 4, [w]), (257, 4, [h]), (258, 3, [bits]), (259, 3, [comp]), (262, 3, [1]),
+          (277, 3, [1]), (339, 3, [fmt])]
+    if offsets is None:
+        offsets = [DATA_OFF] * len(counts)
+    if block[0] == "tile":
+        es += [(322, 4, [block[1]]), (323, 4, [block[2]]), (324, 4, offsets), (325, 4, counts)]
+    else:
+        es += [(278, 4, [block[1]]), (273, 4, offsets), (279, 4, counts)]
+    if nodata is not None:
+        es.append((42113, 2, nodata.encode() + b"\x00"))
+    return es
+
+
+def make_hostile_alloc():
+    """Tiny files whose blocks claim far more than they hold. The reader
+    must refuse them before allocating the decoded block. They are not in
+    fixtures.tsv: reading band 1 whole, as the manifest oracle does, would
+    make GDAL allocate gigabytes. geotiff/hostile_test.go checks them."""
+    gib_tile = ("tile", 16384, 16384)  # a 1 GiB float32 tile
+    z = zlib.compress(bytes(65536), 9)
+    lzw = bytes([0x80, 0x00, 0x20, 0x20])  # Clear, 0, EndOfInformation: 9-bit codes
+    zstd_fcs = (struct.pack("<IB", 0xFD2FB528, 0xA0) + struct.pack("<I", 1000)
+                + struct.pack("<I", 1 | 1 << 1 | 1000 << 3)[:3] + b"\x00"
+                + struct.pack("<II", 0x184D2A50, 40) + bytes(40))
+    bomb = zlib.compress(bytes(16 << 20), 9)
+    cases = [
+        ("hostile/alloc_deflate_1gib_tile.tif", z, raster_entries(16384, 16384, 32, 3, 8, gib_tile, [len(z)]),
+         "DEFLATE tile of %d bytes declared 16384x16384 float32 (1 GiB)" % len(z)),
+        ("hostile/alloc_lzw_1gib_tile.tif", lzw, raster_entries(16384, 16384, 32, 3, 5, gib_tile, [len(lzw)]),
+         "LZW tile of 4 bytes declared 1 GiB"),
+        ("hostile/alloc_packbits_1gib_tile.tif", b"\x81\x00" * 8,
+         raster_entries(16384, 16384, 32, 3, 32773, gib_tile, [16]), "PackBits tile of 16 bytes declared 1 GiB"),
+        ("hostile/alloc_zstd_fcs.tif", zstd_fcs, raster_entries(1024, 1024, 8, 1, 50000, ("tile", 1024, 1024),
+                                                                [len(zstd_fcs)]),
+         "ZSTD frame declaring 1000 bytes (plus a skippable frame) for a 1 MiB tile"),
+        ("hostile/alloc_none_short_strip.tif", bytes(100), raster_entries(32768, 32768, 8, 1, 1, ("strip", 32768), [100]),
+         "uncompressed 1 GiB strip with a byte count of 100"),
+        ("hostile/alloc_none_past_eof.tif", bytes(100), raster_entries(32768, 32768, 8, 1, 1, ("strip", 32768), [1 << 30]),
+         "uncompressed 1 GiB strip whose byte count runs 1 GiB past the end of the file"),
+        ("hostile/alloc_deflate_bomb.tif", bomb, raster_entries(256, 256, 8, 1, 8, ("tile", 256, 256), [len(bomb)]),
+         "64 KiB DEFLATE tile whose data inflates to 16 MiB"),
+        ("hostile/alloc_sparse_huge.tif", b"", raster_entries(1 << 20, 1 << 20, 8, 1, 8, ("tile", 16384, 16384),
+                                                              [0] * 4096, offsets=[0] * 4096, nodata="7"),
+         "1048576x1048576 byte raster of 4096 sparse 16384x16384 tiles (1 TiB), nodata 7"),
+    ]
+    for rel, data, es, feat in cases:
+        with open(os.path.join(HERE, rel), "wb") as f:
+            f.write(tiff_le(es, data))
+        print("%s: %s" % (rel, feat))
+
+
 def main():
     for d in SUBDIRS:
         p = os.path.join(HERE, d)
@@ -781,6 +1019,9 @@ def main():
     make_ovr()
     make_unsupported()
     make_hostile()
+    make_nbits()
+    make_masks()
+    make_hostile_alloc()
     write_manifest()
     total = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(HERE) for f in fs)
     print("%d files in fixtures.tsv; testdata/ holds %.2f MB" % (len(rows), total / 1e6))
