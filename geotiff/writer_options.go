@@ -116,10 +116,6 @@ type WriterOptions struct {
 	// tag.
 	ExtraFields []Field
 
-	Mask bool
-	Photometric int
-	ExtraSamples []uint16
-	NoDataText string
 	// Overwrite lets [Create] replace an existing file.
 	Overwrite bool
 }
