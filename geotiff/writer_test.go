@@ -382,8 +382,8 @@ func TestCreateOverwrite(t *testing.T) {
 	}
 	first, _ := os.ReadFile(name)
 	err := create(o)
-	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), "set WriterOptions.Overwrite") {
-		t.Errorf("Create over an existing file: got %v, want fs.ErrExist", err)
+	if want := "geotiff: create " + name + ": file exists"; !errors.Is(err, fs.ErrExist) || err.Error() != want {
+		t.Errorf("Create over an existing file: got %v, want %q wrapping fs.ErrExist", err, want)
 	}
 	o.Overwrite = true
 	o.Compression = CompressionNone
