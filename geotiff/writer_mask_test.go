@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"io"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -82,7 +84,13 @@ func writeRasterMask(w *Writer, raster []byte, valid func(x, y int) bool, gorout
 // per pixel of the image (0 or 1).
 func readMask(t *testing.T, file []byte) (*Image, []byte) {
 	t.Helper()
-	r, err := NewReader(bytes.NewReader(file), int64(len(file)))
+	return readMaskAt(t, bytes.NewReader(file), int64(len(file)))
+}
+
+// readMaskAt is readMask of a file in f, size bytes long.
+func readMaskAt(t *testing.T, f io.ReaderAt, size int64) (*Image, []byte) {
+	t.Helper()
+	r, err := NewReader(f, size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +105,11 @@ func readMask(t *testing.T, file []byte) (*Image, []byte) {
 	out := make([]byte, im.Width*im.Height)
 	packed := make([]byte, tw*th/8)
 	for i := range offs {
-		n, err := deflate.Inflate(packed, file[offs[i]:offs[i]+counts[i]])
+		src := make([]byte, counts[i])
+		if _, err := f.ReadAt(src, int64(offs[i])); err != nil {
+			t.Fatal(err)
+		}
+		n, err := deflate.Inflate(packed, src)
 		if err != nil || n != len(packed) {
 			t.Fatalf("mask tile %d: inflated %d bytes, want %d: %v", i, n, len(packed), err)
 		}
@@ -328,4 +340,66 @@ func TestWriterMaskWindow(t *testing.T) {
 	}
 	close(f.release)
 	w.Abort()
+}
+
+// TestWriterMaskBigTIFFSwitch places the data so that the image IFD fits
+// a classic TIFF and the mask IFD after it does not: the file must be a
+// BigTIFF (or an error in mode NO).
+func TestWriterMaskBigTIFFSwitch(t *testing.T) {
+	o := bigTIFFOptions()
+	o.Mask = true
+	raster := testRaster(o.Type, o.Width, o.Height, o.Bands)
+	write := func(f interface {
+		WriteAt([]byte, int64) (int, error)
+	}, o WriterOptions, dataStart int64) error {
+		cfg, err := o.config()
+		if err != nil {
+			return err
+		}
+		cfg.dataStart = dataStart
+		w, err := newWriter(f, cfg, nil, "")
+		if err != nil {
+			return err
+		}
+		return writeRasterMask(w, raster, testValid, 2)
+	}
+	// Measure the parts of a small file: data, image IFD, mask IFD.
+	var small memFile
+	if err := write(&small, o, headerSize); err != nil {
+		t.Fatal(err)
+	}
+	b := small.Bytes()
+	at := int64(binary.LittleEndian.Uint32(b[4:]))
+	n := int64(binary.LittleEndian.Uint16(b[at:]))
+	maskAt := int64(binary.LittleEndian.Uint32(b[at+2+12*n:]))
+	data, ifd, mask := at-headerSize, maskAt-at, int64(len(b))-maskAt
+	start := (gib4 - data - ifd - mask/2) &^ 1
+	for _, mode := range []BigTIFFMode{BigTIFFAuto, BigTIFFNo} {
+		o.BigTIFF = mode
+		var f sparseFile
+		err := write(&f, o, start)
+		if mode == BigTIFFNo {
+			if err == nil || !strings.Contains(err.Error(), "file needs BigTIFF (BigTIFF mode NO)") {
+				t.Errorf("mode NO: got %v, want file needs BigTIFF", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkHeader(t, &f, true)
+		// The same layout as a classic TIFF would put the image IFD below
+		// 4 GiB.
+		if start+data+ifd > gib4 || start+data+ifd+mask <= gib4 {
+			t.Fatalf("layout: image IFD ends at %d, mask IFD at %d; want around %d", start+data+ifd, start+data+ifd+mask, gib4)
+		}
+		_, got := readMaskAt(t, &f, f.size)
+		for y := range o.Height {
+			for x := range o.Width {
+				if v := got[y*o.Width+x] == 1; v != testValid(x, y) {
+					t.Fatalf("mask at (%d, %d) = %v", x, y, v)
+				}
+			}
+		}
+	}
 }
