@@ -43,12 +43,16 @@ const headerSize = 16
 // them to the file in index order. [Writer.Close] then writes the IFD after
 // the data and the header at offset 0.
 //
-// At most a window of 4 tiles per worker is held in memory between
-// WriteTile and the file, whatever the raster size: WriteTile blocks while
-// its tile is that far ahead of the next tile to append, so a goroutine
-// that writes tiles must not wait for an earlier tile that it has not
-// written itself. At most window + Workers tile buffers are in use at a
-// time (a sync.Pool keeps some idle ones until the next GC).
+// At most a window of 4 tiles per worker (each with its mask tile, with
+// [WriterOptions].Mask) is held in memory between WriteTile and the file,
+// whatever the raster size: WriteTile and [Writer.WriteMaskTile] block
+// while their tile is that far ahead of the next one to append, so a
+// goroutine that writes tiles must not wait for an earlier tile that it
+// has not written itself. At most window + Workers tile buffers are in use
+// at a time (a sync.Pool keeps some idle ones until the next GC).
+//
+// The nodata value may change until Close ([Writer.SetNoData]), which
+// writes the IFD last.
 //
 // Every Writer must be finished with Close or [Writer.Abort], which stop
 // its goroutines.

@@ -75,7 +75,8 @@ func TestWriterMaskGDAL(t *testing.T) {
 		{"one band, edge tiles", WriterOptions{Width: 70, Height: 53, Bands: 1, Type: Float32}},
 		{"whole tiles", WriterOptions{Width: 64, Height: 48, Bands: 1, Type: Uint8}},
 		{"3 bands contig", WriterOptions{Width: 70, Height: 53, Bands: 3, Type: Int16, Compression: CompressionZSTD}},
-		{"3 bands separate", WriterOptions{Width: 70, Height: 53, Bands: 3, Type: Uint16, Planar: PlanarSeparate}},
+		// The mask wins over nodata.
+		{"3 bands separate, nodata", WriterOptions{Width: 70, Height: 53, Bands: 3, Type: Uint16, Planar: PlanarSeparate, HasNoData: true, NoData: 0}},
 		{"BigTIFF separate", WriterOptions{Width: 70, Height: 53, Bands: 2, Type: Float64, Planar: PlanarSeparate, BigTIFF: BigTIFFYes}},
 		{"big-endian, no compression", WriterOptions{Width: 33, Height: 17, Bands: 2, Type: Int32, Compression: CompressionNone, ByteOrder: binary.BigEndian}},
 		{"all valid, all invalid tiles", WriterOptions{Width: 100, Height: 40, Bands: 1, Type: Uint8}},

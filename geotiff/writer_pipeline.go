@@ -7,17 +7,19 @@ import (
 	"github.com/gomean/gomean/deflate"
 )
 
-// The pipeline behind Writer: WriteTile copies a tile into a pooled buffer
-// and queues it; workers apply the predictor and compress it into another
-// pooled buffer and park it in its slot; the appender takes the slots in
-// tile order, writes them to the file and opens the slot to the tile
-// window places further on.
+// The pipeline behind Writer: WriteTile (or WriteMaskTile) copies a tile
+// into a pooled buffer and queues it; workers apply the predictor and
+// compress it into another pooled buffer and park it in its slot; the
+// appender takes the slots in file order, writes them to the file and
+// opens the slot to the item window places further on. Items are the
+// tiles in file order: image tiles, and with a mask each mask tile right
+// after its image tile (writer_mask.go numbers them).
 //
-// Slot i%window belongs to tile i from the time tile i-window is in the
-// file until tile i is. So at most window tiles are queued, being
+// Slot i%window belongs to item i from the time item i-window is in the
+// file until item i is. So at most window items are queued, being
 // compressed or waiting for the appender, the job channel (capacity
-// window) never fills, and the tile the appender needs next can always get
-// its slot.
+// window) never fills, and the item the appender needs next can always
+// get its slot.
 
 // A tileSlot holds one tile between WriteTile and the file.
 type tileSlot struct {
