@@ -274,7 +274,7 @@ func (w *Writer) close() error {
 	case missing >= 0:
 		w.fail(w.cfg.missingError(missing))
 	case short:
-		w.fail(errors.New("geotiff: close: called while WriteTile was still running"))
+		w.fail(errors.New("geotiff: close: called while WriteTile or WriteMaskTile was still running"))
 	}
 	select {
 	case <-w.appended:
