@@ -111,3 +111,55 @@ func ExampleWriter() {
 	fmt.Println(w.NumTiles(), "tiles written")
 	// Output: 48 tiles written
 }
+
+// ExampleWriter_WriteMaskTile writes an image with an internal mask, which
+// GDAL returns as the mask band of every band: each tile is handed with
+// its validity, the image tile first.
+func ExampleWriter_WriteMaskTile() {
+	f, err := os.CreateTemp("", "example-*.tif")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+
+	w, err := geotiff.NewWriter(f, geotiff.WriterOptions{
+		Width: 600, Height: 400, Bands: 1, Type: geotiff.Uint8, Mask: true,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer w.Abort()
+	ctx := context.Background()
+	tile := make([]byte, w.TileBytes())
+	mask := make([]byte, 256*256) // one byte per pixel: 0 invalid, else valid
+	for i := range w.NumTiles() {
+		for k := range mask {
+			mask[k] = byte(k % 256 / 128) // the left half of each tile is invalid
+		}
+		if err := w.WriteTile(ctx, i, tile); err != nil {
+			log.Fatal(err)
+		}
+		if err := w.WriteMaskTile(ctx, i, mask); err != nil {
+			log.Fatal(err)
+		}
+	}
+	// The nodata value may be decided until Close.
+	if err := w.SetNoData(true, 0); err != nil {
+		log.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		log.Fatal(err)
+	}
+	r, err := geotiff.Open(f.Name())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	for _, im := range r.Images() {
+		fmt.Println(im.Width, im.Height, im.IsMask(), im.NoDataText)
+	}
+	// Output:
+	// 600 400 false 0
+	// 600 400 true
+}

@@ -47,8 +47,9 @@ func isRangeErr(err error) bool {
 	return ok && ne.Err == strconv.ErrRange
 }
 
-// FormatNoData formats a nodata value as GDAL writes GDAL_NODATA: "nan",
-// "inf", "-inf", or printf's %.18g.
+// FormatNoData formats a nodata value as GDAL writes GDAL_NODATA for a
+// Float64 band: "nan", "inf", "-inf", or printf's %.18g. For a band of
+// another type use [FormatNoDataType], which writes integers as integers.
 func FormatNoData(v float64) string {
 	switch {
 	case math.IsNaN(v):
@@ -59,4 +60,90 @@ func FormatNoData(v float64) string {
 		return "-inf"
 	}
 	return fmt.Sprintf("%.18g", v)
+}
+
+// FormatNoDataType formats nodata value v for a band of type t as GDAL
+// writes GDAL_NODATA, so that GDAL reads back the value the band holds:
+//
+//   - integer types: the integer, v rounded to the nearest and clamped to
+//     the type's range ("-32768", "18446744073709551615"); GDAL 3.5 and
+//     later read Int64 and UInt64 nodata as integer text, so
+//     "-9.22337203685477581e+18" would read as -9. NaN gives "nan".
+//   - Float32: the float32 nearest v, by printf's %.18g, as gdal_translate
+//     writes it: -3.4e38 gives "-3.39999995214436425e+38".
+//   - Float64 and any other type: [FormatNoData].
+func FormatNoDataType(t SampleType, v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan"
+	case t == Float32:
+		return FormatNoData(float64(float32(v)))
+	case t.IsFloat() || t.Size() == 0:
+		return FormatNoData(v)
+	}
+	lo, hi := t.Range()
+	v = math.Round(v)
+	switch {
+	case t == Uint64 && v >= hi:
+		return strconv.FormatUint(math.MaxUint64, 10)
+	case t == Int64 && v >= hi:
+		return strconv.FormatInt(math.MaxInt64, 10)
+	case v >= hi:
+		v = hi
+	case v <= lo:
+		v = lo
+	}
+	if t == Uint64 {
+		return strconv.FormatUint(uint64(v), 10)
+	}
+	return strconv.FormatInt(int64(v), 10)
+}
+
+// noDataText checks that v is a value of type t and formats it with
+// FormatNoDataType. The float64 nearest a 64-bit integer limit (2^63,
+// 2^64) stands for the limit.
+func noDataText(t SampleType, v float64) (string, error) {
+	lo, hi := t.Range()
+	switch {
+	case t == Float64:
+	case t == Float32:
+		if !math.IsNaN(v) && !math.IsInf(v, 0) && math.IsInf(float64(float32(v)), 0) {
+			return "", fmt.Errorf("geotiff: nodata %v out of range of Float32: want a value in [%g, %g], ±Inf or NaN", v, lo, hi)
+		}
+	case math.IsNaN(v) || math.IsInf(v, 0) || v != math.Trunc(v) || v < lo || v > hi:
+		return "", fmt.Errorf("geotiff: nodata %v is not a value of %v: want an integer in [%s, %s]", v, t,
+			FormatNoDataType(t, lo), FormatNoDataType(t, hi))
+	}
+	return FormatNoDataType(t, v), nil
+}
+
+// checkNoDataText checks that s is GDAL_NODATA text GDAL reads as a value
+// of type t: a decimal integer in range for integer types, a decimal
+// float, "nan", "inf" or "-inf" for float types. It returns s.
+func checkNoDataText(t SampleType, s string) (string, error) {
+	if t.IsFloat() {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || strings.ContainsAny(s, "_xXpP") {
+			return "", fmt.Errorf("geotiff: invalid nodata text %q for %v: want a decimal number, nan, inf or -inf", s, t)
+		}
+		if t == Float32 {
+			if _, err := noDataText(t, v); err != nil {
+				return "", err
+			}
+		}
+		return s, nil
+	}
+	_, bits := t.sampleFormat()
+	var err error
+	if t.IsSigned() {
+		_, err = strconv.ParseInt(s, 10, bits)
+	} else {
+		_, err = strconv.ParseUint(s, 10, bits)
+	}
+	if err != nil || strings.Contains(s, "_") {
+		lo, hi := t.Range()
+		return "", fmt.Errorf("geotiff: invalid nodata text %q for %v: want a decimal integer in [%s, %s]", s, t,
+			FormatNoDataType(t, lo), FormatNoDataType(t, hi))
+	}
+	return s, nil
 }

@@ -105,6 +105,51 @@ func BenchmarkWriter(b *testing.B) {
 	}
 }
 
+// BenchmarkWriterMask measures the cost of an internal mask: the writer
+// of BenchmarkWriter (DEFLATE) with and without Mask, the mask mostly
+// valid with scattered invalid pixels (testValid).
+func BenchmarkWriterMask(b *testing.B) {
+	const size = 1024
+	opts := WriterOptions{Width: size, Height: size, Bands: 1, Type: Float32}
+	raster := demRaster(size, size)
+	cfg, _ := opts.config()
+	tiles := make([][]byte, cfg.numTiles)
+	masks := make([][]byte, cfg.numTiles)
+	for i := range tiles {
+		tiles[i] = tileOf(raster, cfg, i)
+		masks[i] = maskOf(cfg, i, testValid)
+	}
+	for _, mask := range []bool{false, true} {
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("mask=%v/workers=%d", mask, workers), func(b *testing.B) {
+				o := opts
+				o.Mask, o.Workers = mask, workers
+				b.SetBytes(int64(len(tiles) * cfg.tileBytes))
+				ctx := context.Background()
+				for b.Loop() {
+					w, err := NewWriter(discardAt{}, o)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for i, t := range tiles {
+						if err := w.WriteTile(ctx, i, t); err != nil {
+							b.Fatal(err)
+						}
+						if mask {
+							if err := w.WriteMaskTile(ctx, i, masks[i]); err != nil {
+								b.Fatal(err)
+							}
+						}
+					}
+					if err := w.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkCompressionLevel measures size and speed of DEFLATE (Huffman
 // only, levels 1 to 9) and ZSTD levels on DEM tiles, after the
 // floating-point predictor (pred3/) and without one (pred1/): the
@@ -253,9 +298,17 @@ func TestWriterSteadyStateAllocs(t *testing.T) {
 	if testing.Short() || writerRaceEnabled {
 		t.Skip("skipping allocation count in -short mode or under the race detector")
 	}
-	for _, comp := range []Compression{CompressionNone, CompressionDeflate, CompressionZSTD} {
+	mask := make([]byte, 256*256)
+	for k := range mask {
+		mask[k] = byte(k % 3)
+	}
+	for _, tc := range []struct {
+		comp Compression
+		mask bool
+	}{{CompressionNone, false}, {CompressionDeflate, false}, {CompressionZSTD, false}, {CompressionDeflate, true}} {
+		comp := tc.comp
 		mallocs := func(size int) (uint64, int) {
-			o := WriterOptions{Width: size, Height: size, Bands: 1, Type: Float32, Compression: comp, Workers: 2}
+			o := WriterOptions{Width: size, Height: size, Bands: 1, Type: Float32, Compression: comp, Workers: 2, Mask: tc.mask}
 			w, err := NewWriter(discardAt{}, o)
 			if err != nil {
 				t.Fatal(err)
@@ -266,6 +319,11 @@ func TestWriterSteadyStateAllocs(t *testing.T) {
 			for i := range w.NumTiles() {
 				if err := w.WriteTile(context.Background(), i, tile); err != nil {
 					t.Fatal(err)
+				}
+				if tc.mask {
+					if err := w.WriteMaskTile(context.Background(), i, mask); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			if err := w.Close(); err != nil {
@@ -278,9 +336,9 @@ func TestWriterSteadyStateAllocs(t *testing.T) {
 		a1, n1 := mallocs(1024)
 		a2, n2 := mallocs(8192)
 		per := float64(int64(a2)-int64(a1)) / float64(n2-n1)
-		t.Logf("%v: %d allocations for %d tiles, %d for %d: %.2f per tile", comp, a1, n1, a2, n2, per)
+		t.Logf("%v mask %v: %d allocations for %d tiles, %d for %d: %.2f per tile", comp, tc.mask, a1, n1, a2, n2, per)
 		if per > 0.5 {
-			t.Errorf("%v: %.2f allocations per tile in steady state, want < 0.5", comp, per)
+			t.Errorf("%v mask %v: %.2f allocations per tile in steady state, want < 0.5", comp, tc.mask, per)
 		}
 	}
 }

@@ -90,7 +90,7 @@ func writeAt(f io.WriterAt, o WriterOptions, dataStart int64, raster []byte) err
 		return err
 	}
 	cfg.dataStart = max(dataStart, headerSize)
-	w, err := newWriter(f, cfg)
+	w, err := newWriter(f, cfg, nil, "")
 	if err != nil {
 		return err
 	}

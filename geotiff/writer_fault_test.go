@@ -109,11 +109,10 @@ func TestWriterEncodeError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := newWriter(f, cfg)
+	w, err := newWriter(f, cfg, f, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.file, w.tmp, w.final = f, f.Name(), name
 	err = writeRaster(w, testRaster(cfg.Type, cfg.Width, cfg.Height, 1), 2)
 	if !errors.Is(err, injected) || !strings.Contains(err.Error(), "geotiff: write tile 5: DEFLATE: injected failure") {
 		t.Errorf("got error %v, want geotiff: write tile 5: DEFLATE: injected failure", err)

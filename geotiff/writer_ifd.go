@@ -23,18 +23,18 @@ func (w *Writer) finish() error {
 	return nil
 }
 
-// writeDirectory writes the IFD and its values after the data and the
-// header at offset 0, as a classic TIFF when the mode allows and every
-// offset fits in 32 bits, as a BigTIFF otherwise.
+// writeDirectory writes the IFD (and the mask IFD chained to it) with
+// their values after the data and the header at offset 0, as a classic
+// TIFF when the mode allows and every offset fits in 32 bits, as a
+// BigTIFF otherwise.
 func (w *Writer) writeDirectory() error {
 	c := w.cfg
-	fields := w.imageFields()
 	at := w.end + w.end%2
 	big := c.BigTIFF == BigTIFFYes
-	var ifd []byte
+	var dir []byte
 	var err error
 	if !big {
-		ifd, err = encodeIFD(append(fields, w.tileFields(false)...), at, false, c.ByteOrder)
+		dir, err = w.encodeDirectory(at, false)
 		if errors.Is(err, errNeedBigTIFF) && c.BigTIFF == BigTIFFAuto {
 			big = true
 		} else if err != nil {
@@ -42,18 +42,48 @@ func (w *Writer) writeDirectory() error {
 		}
 	}
 	if big {
-		ifd, err = encodeIFD(append(fields, w.tileFields(true)...), at, true, c.ByteOrder)
-		if err != nil {
+		if dir, err = w.encodeDirectory(at, true); err != nil {
 			return fmt.Errorf("geotiff: close: %w", err)
 		}
 	}
-	if _, err := w.w.WriteAt(ifd, at); err != nil {
-		return fmt.Errorf("geotiff: close: write IFD: %w", err)
+	if _, err := w.w.WriteAt(dir, at); err != nil {
+		return w.ioError("close: write IFD", err)
 	}
 	if _, err := w.w.WriteAt(header(c.ByteOrder, c.bigEndian, big, at), 0); err != nil {
-		return fmt.Errorf("geotiff: close: write header: %w", err)
+		return w.ioError("close: write header", err)
 	}
 	return nil
+}
+
+// encodeDirectory returns the image IFD for offset at and, with a mask,
+// the mask IFD after it at an even offset, the first pointing to the
+// second.
+func (w *Writer) encodeDirectory(at int64, big bool) ([]byte, error) {
+	c := w.cfg
+	ifd, err := encodeIFD(append(w.imageFields(), w.tileFields(w.offsets, w.counts, big)...), at, big, c.ByteOrder)
+	if err != nil || !c.Mask {
+		return ifd, err
+	}
+	ifd = append(ifd, make([]byte, len(ifd)%2)...)
+	maskAt := at + int64(len(ifd))
+	mask, err := encodeIFD(append(w.maskFields(), w.tileFields(w.maskOffsets, w.maskCounts, big)...), maskAt, big, c.ByteOrder)
+	if err != nil {
+		return nil, err
+	}
+	setNextIFD(ifd, maskAt, big, c.ByteOrder)
+	return append(ifd, mask...), nil
+}
+
+// setNextIFD sets the next-IFD offset of the IFD at the start of ifd to
+// next; encodeIFD has checked that next fits a classic TIFF.
+func setNextIFD(ifd []byte, next int64, big bool, order binary.ByteOrder) {
+	if big {
+		n := order.Uint64(ifd)
+		order.PutUint64(ifd[8+20*n:], uint64(next))
+		return
+	}
+	n := int(order.Uint16(ifd))
+	order.PutUint32(ifd[2+12*n:], uint32(next))
 }
 
 // header returns the 16 bytes at the start of the file.
@@ -77,8 +107,8 @@ func header(order binary.ByteOrder, bigEndian, big bool, ifd int64) []byte {
 // tileFields returns TileOffsets and TileByteCounts: LONG in a classic
 // TIFF (a value beyond 32 bits is left as LONG8, which encodeIFD rejects),
 // LONG8 in a BigTIFF.
-func (w *Writer) tileFields(big bool) []Field {
-	return []Field{uintsField(TagTileOffsets, w.offsets, big), uintsField(TagTileByteCounts, w.counts, big)}
+func (w *Writer) tileFields(offsets, counts []uint64, big bool) []Field {
+	return []Field{uintsField(TagTileOffsets, offsets, big), uintsField(TagTileByteCounts, counts, big)}
 }
 
 func uintsField(t Tag, v []uint64, big bool) Field {
@@ -107,7 +137,7 @@ func (w *Writer) imageFields() []Field {
 		shortOrLong(TagImageLength, c.Height),
 		NewShortField(TagBitsPerSample, repeat(uint16(bits), bands)...),
 		NewShortField(TagCompression, uint16(c.Compression)),
-		NewShortField(TagPhotometricInterpretation, 1), // MinIsBlack
+		NewShortField(TagPhotometricInterpretation, uint16(c.photometric)),
 		NewShortField(TagSamplesPerPixel, uint16(bands)),
 		NewShortField(TagPlanarConfiguration, uint16(c.Planar)),
 		shortOrLong(TagTileWidth, c.TileWidth),
@@ -117,12 +147,14 @@ func (w *Writer) imageFields() []Field {
 	if c.Predictor != PredictorNone {
 		fs = append(fs, NewShortField(TagPredictor, uint16(c.Predictor)))
 	}
-	if bands > 1 {
-		// As GDAL: bands past the first are unspecified extra samples.
-		fs = append(fs, NewShortField(TagExtraSamples, repeat(0, bands-1)...))
+	if len(c.extraSamples) > 0 {
+		fs = append(fs, NewShortField(TagExtraSamples, c.extraSamples...))
 	}
-	if c.HasNoData {
-		fs = append(fs, NewASCIIField(TagGDALNoData, FormatNoData(c.NoData)))
+	w.mu.Lock()
+	noData := w.noData
+	w.mu.Unlock()
+	if noData != "" {
+		fs = append(fs, NewASCIIField(TagGDALNoData, noData))
 	}
 	if c.Metadata != "" {
 		fs = append(fs, NewASCIIField(TagGDALMetadata, c.Metadata))

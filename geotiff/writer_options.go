@@ -96,10 +96,38 @@ type WriterOptions struct {
 	// compress tiles; default runtime.GOMAXPROCS(0).
 	Workers int
 
-	// HasNoData writes NoData as the GDAL_NODATA tag, formatted by
-	// [FormatNoData] as GDAL formats it ("-9999", "nan", "0.100000000000000006").
+	// HasNoData writes NoData as the GDAL_NODATA tag, formatted for Type
+	// by [FormatNoDataType] as GDAL formats it ("-9999", "nan",
+	// "0.100000000000000006"). NoData must be a value of Type: an integer
+	// in the type's range for integer types (the float64 nearest a 64-bit
+	// limit stands for the limit), a float32 or ±Inf or NaN for Float32.
+	// [Writer.SetNoData] replaces both until Close.
 	HasNoData bool
 	NoData    float64
+	// NoDataText, when not "", is written as GDAL_NODATA as it is, in
+	// place of HasNoData and NoData: exact text for 64-bit integer values
+	// that a float64 cannot hold ("9223372036854775807"). It must parse as
+	// a decimal integer in Type's range for integer types, as a decimal
+	// float (or "nan", "inf", "-inf") for float types.
+	// [Writer.SetNoDataText] replaces it until Close.
+	NoDataText string
+
+	// Mask adds an internal transparency mask, as GDAL writes with
+	// GDAL_TIFF_INTERNAL_MASK=YES: a second IFD chained after the image's
+	// (NewSubfileType 4, PhotometricInterpretation 4, one bit per pixel,
+	// DEFLATE, the image's tile size), which GDAL's GetMaskBand returns
+	// for every band (GMF_PER_DATASET). Every tile of the first plane then
+	// needs [Writer.WriteMaskTile] as well as [Writer.WriteTile].
+	Mask bool
+	// Photometric is the PhotometricInterpretation: PhotometricMinIsBlack
+	// (the default when 0) or PhotometricRGB, which needs 3 bands or more.
+	Photometric int
+	// ExtraSamples describe the bands after the color channels (1 for
+	// MinIsBlack, 3 for RGB), one value each: ExtraSampleUnspecified,
+	// ExtraSampleAssociatedAlpha or ExtraSampleUnassociatedAlpha. Nil
+	// writes them unspecified, as GDAL does; RGBA is Photometric
+	// PhotometricRGB and ExtraSamples []uint16{ExtraSampleUnassociatedAlpha}.
+	ExtraSamples []uint16
 	// Geo is written as ModelPixelScale and ModelTiepoint for a north-up
 	// transform, ModelTransformation otherwise, and the GeoKey directory.
 	// Geo.Transform is corner-based as GDAL's: for a RasterPixelIsPoint
@@ -130,7 +158,14 @@ type writerConfig struct {
 	tileBytes     int // decoded bytes of one tile
 	tilesPerPlane int
 	numTiles      int
-	window        int // tiles that may be held between WriteTile and the file
+	maskTiles     int // tiles of the mask: tilesPerPlane with Mask, else 0
+	maskBytes     int // bytes of one packed mask tile (1 bit per pixel)
+	numItems      int // image and mask tiles, in the order of the file
+	window        int // items that may be held between WriteTile and the file
+
+	photometric  int
+	extraSamples []uint16
+	noData       string // GDAL_NODATA text from the options; "" for none
 
 	// Test hooks. dataStart is the offset of the first tile (default 16),
 	// to test offsets beyond 4 GiB without writing 4 GiB; testEncodeErr
@@ -143,7 +178,7 @@ type writerConfig struct {
 
 func (o WriterOptions) config() (*writerConfig, error) {
 	c := &writerConfig{WriterOptions: o}
-	for _, check := range []func() error{c.checkSize, c.checkTiles, c.checkCodec, c.checkOther, c.checkFields} {
+	for _, check := range []func() error{c.checkSize, c.checkTiles, c.checkCodec, c.checkOther, c.checkColor, c.checkNoData, c.checkFields} {
 		if err := check(); err != nil {
 			return nil, err
 		}
@@ -201,6 +236,14 @@ func (c *writerConfig) checkTiles() error {
 	}
 	c.tilesPerPlane = int(across * down)
 	c.numTiles = int(across * down * planes)
+	if c.Mask {
+		c.maskTiles = c.tilesPerPlane
+		c.maskBytes = c.TileWidth / 8 * c.TileHeight
+	}
+	if n := int64(c.numTiles) + int64(c.maskTiles); n > math.MaxInt32 {
+		return fmt.Errorf("geotiff: image of %dx%d pixels needs %d tiles with its mask, exceeds limit %d", c.Width, c.Height, n, math.MaxInt32)
+	}
+	c.numItems = c.numTiles + c.maskTiles
 	return nil
 }
 
@@ -273,9 +316,71 @@ func (c *writerConfig) checkOther() error {
 	if c.Workers == 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
 	}
+	// 4 image tiles per worker, each with its mask tile.
 	c.window = 4 * c.Workers
+	if c.Mask {
+		c.window *= 2
+	}
 	if c.dataStart < headerSize {
 		c.dataStart = headerSize
 	}
 	return nil
+}
+
+// Values of [WriterOptions.Photometric] (tag 262).
+const (
+	PhotometricMinIsBlack = 1 // gray: one color channel, 0 is black
+	PhotometricRGB        = 2 // red, green and blue channels
+	PhotometricMask       = 4 // a transparency mask (the Mask IFD)
+)
+
+// Values of [WriterOptions.ExtraSamples] (tag 338).
+const (
+	ExtraSampleUnspecified       = 0 // data with no color meaning
+	ExtraSampleAssociatedAlpha   = 1 // alpha, color premultiplied by it
+	ExtraSampleUnassociatedAlpha = 2 // alpha, color not premultiplied (GDAL's RGBA)
+)
+
+// checkColor validates Photometric and ExtraSamples.
+func (c *writerConfig) checkColor() error {
+	color := 1
+	switch c.Photometric {
+	case 0, PhotometricMinIsBlack:
+		c.photometric = PhotometricMinIsBlack
+	case PhotometricRGB:
+		c.photometric, color = PhotometricRGB, 3
+		if c.Bands < 3 {
+			return fmt.Errorf("geotiff: photometric RGB needs at least 3 bands: got %d", c.Bands)
+		}
+	default:
+		return fmt.Errorf("geotiff: invalid photometric interpretation %d: want %d (MinIsBlack) or %d (RGB)", c.Photometric, PhotometricMinIsBlack, PhotometricRGB)
+	}
+	extra := c.Bands - color
+	if c.ExtraSamples == nil {
+		c.extraSamples = repeat(ExtraSampleUnspecified, extra)
+		return nil
+	}
+	if len(c.ExtraSamples) != extra {
+		return fmt.Errorf("geotiff: got %d ExtraSamples for %d bands with %d color channels, want %d", len(c.ExtraSamples), c.Bands, color, extra)
+	}
+	for k, v := range c.ExtraSamples {
+		if v > ExtraSampleUnassociatedAlpha {
+			return fmt.Errorf("geotiff: invalid ExtraSamples[%d] %d: want %d (unspecified), %d (associated alpha) or %d (unassociated alpha)",
+				k, v, ExtraSampleUnspecified, ExtraSampleAssociatedAlpha, ExtraSampleUnassociatedAlpha)
+		}
+	}
+	c.extraSamples = c.ExtraSamples
+	return nil
+}
+
+// checkNoData validates the nodata of the options and formats it.
+func (c *writerConfig) checkNoData() error {
+	var err error
+	switch {
+	case c.NoDataText != "":
+		c.noData, err = checkNoDataText(c.Type, c.NoDataText)
+	case c.HasNoData:
+		c.noData, err = noDataText(c.Type, c.NoData)
+	}
+	return err
 }

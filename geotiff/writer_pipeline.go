@@ -7,17 +7,19 @@ import (
 	"github.com/gomean/gomean/deflate"
 )
 
-// The pipeline behind Writer: WriteTile copies a tile into a pooled buffer
-// and queues it; workers apply the predictor and compress it into another
-// pooled buffer and park it in its slot; the appender takes the slots in
-// tile order, writes them to the file and opens the slot to the tile
-// window places further on.
+// The pipeline behind Writer: WriteTile (or WriteMaskTile) copies a tile
+// into a pooled buffer and queues it; workers apply the predictor and
+// compress it into another pooled buffer and park it in its slot; the
+// appender takes the slots in file order, writes them to the file and
+// opens the slot to the item window places further on. Items are the
+// tiles in file order: image tiles, and with a mask each mask tile right
+// after its image tile (writer_mask.go numbers them).
 //
-// Slot i%window belongs to tile i from the time tile i-window is in the
-// file until tile i is. So at most window tiles are queued, being
+// Slot i%window belongs to item i from the time item i-window is in the
+// file until item i is. So at most window items are queued, being
 // compressed or waiting for the appender, the job channel (capacity
-// window) never fills, and the tile the appender needs next can always get
-// its slot.
+// window) never fills, and the item the appender needs next can always
+// get its slot.
 
 // A tileSlot holds one tile between WriteTile and the file.
 type tileSlot struct {
@@ -29,7 +31,7 @@ type tileSlot struct {
 
 // A tileJob is a copied tile waiting for a worker.
 type tileJob struct {
-	i   int
+	seq int // item number: image or mask tile, see writer_mask.go
 	buf *[]byte
 }
 
@@ -57,18 +59,18 @@ func newEncodeFunc(c *writerConfig) (encodeFunc, error) {
 }
 
 // start launches the workers and the appender.
-func (w *Writer) start(enc encodeFunc) {
+func (w *Writer) start(enc, maskEnc encodeFunc) {
 	w.wg.Add(w.cfg.Workers + 1)
 	for range w.cfg.Workers {
-		go w.work(enc)
+		go w.work(enc, maskEnc)
 	}
 	go w.appendTiles()
 }
 
-// waitTurn blocks until tile i owns its slot, and claims it.
+// waitTurn blocks until item i owns its slot, and claims it.
 func (w *Writer) waitTurn(ctx context.Context, i int) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("geotiff: write tile %d: %w", i, context.Cause(ctx))
+		return fmt.Errorf("geotiff: write %s: %w", w.cfg.itemName(i), context.Cause(ctx))
 	}
 	s := &w.slots[i%w.cfg.window]
 	w.mu.Lock()
@@ -82,7 +84,7 @@ func (w *Writer) waitTurn(ctx context.Context, i int) error {
 			return errClosed
 		case w.isClaimed(i):
 			w.mu.Unlock()
-			return fmt.Errorf("geotiff: write tile %d: tile already written", i)
+			return fmt.Errorf("geotiff: write %s: tile already written", w.cfg.itemName(i))
 		case s.turn == i:
 			w.claimed[i/64] |= 1 << (i % 64)
 			w.mu.Unlock()
@@ -97,22 +99,22 @@ func (w *Writer) waitTurn(ctx context.Context, i int) error {
 		case <-wait:
 		case <-w.quit:
 		case <-ctx.Done():
-			return fmt.Errorf("geotiff: write tile %d: %w", i, context.Cause(ctx))
+			return fmt.Errorf("geotiff: write %s: %w", w.cfg.itemName(i), context.Cause(ctx))
 		}
 		w.mu.Lock()
 	}
 }
 
-// submit queues claimed tile i for the workers.
+// submit queues claimed item i for the workers.
 func (w *Writer) submit(i int, buf *[]byte) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
-		w.bufs.Put(buf)
+		w.putBuf(i, buf)
 		return w.err
 	}
 	if w.closed {
-		w.bufs.Put(buf)
+		w.putBuf(i, buf)
 		return errClosed
 	}
 	w.jobs <- tileJob{i, buf} // never blocks: see the comment at the top
@@ -122,9 +124,10 @@ func (w *Writer) submit(i int, buf *[]byte) error {
 
 func (w *Writer) isClaimed(i int) bool { return w.claimed[i/64]&(1<<(i%64)) != 0 }
 
-// firstUnclaimed returns the first tile not handed to WriteTile, or -1.
+// firstUnclaimed returns the first item not handed to WriteTile or
+// WriteMaskTile, or -1.
 func (w *Writer) firstUnclaimed() int {
-	for i := range w.cfg.numTiles {
+	for i := range w.cfg.numItems {
 		if !w.isClaimed(i) {
 			return i
 		}
@@ -133,7 +136,7 @@ func (w *Writer) firstUnclaimed() int {
 }
 
 // work encodes queued tiles until the queue is closed or the writer fails.
-func (w *Writer) work(enc encodeFunc) {
+func (w *Writer) work(enc, maskEnc encodeFunc) {
 	defer w.wg.Done()
 	var scratch []byte
 	if w.cfg.Predictor == PredictorFloat {
@@ -145,7 +148,13 @@ func (w *Writer) work(enc encodeFunc) {
 			if !ok {
 				return
 			}
-			if err := w.encode(j, enc, scratch); err != nil {
+			var err error
+			if _, mask := w.cfg.item(j.seq); mask {
+				err = w.encodeMask(j, maskEnc)
+			} else {
+				err = w.encode(j, enc, scratch)
+			}
+			if err != nil {
 				w.fail(err)
 				return
 			}
@@ -167,29 +176,49 @@ func (w *Writer) encode(j tileJob, enc encodeFunc, scratch []byte) error {
 		*out = b
 		w.bufs.Put(j.buf)
 		if err == nil && c.testEncodeErr != nil {
-			err = c.testEncodeErr(j.i)
+			i, _ := c.item(j.seq)
+			err = c.testEncodeErr(i)
 		}
 		if err != nil {
 			w.bufs.Put(out)
-			return fmt.Errorf("geotiff: write tile %d: %v: %w", j.i, c.Compression, err)
+			return fmt.Errorf("geotiff: write %s: %v: %w", c.itemName(j.seq), c.Compression, err)
 		}
 	}
+	w.deliver(j.seq, out)
+	return nil
+}
+
+// encodeMask compresses packed mask tile j into its slot.
+func (w *Writer) encodeMask(j tileJob, enc encodeFunc) error {
+	out := w.getMaskBuf(0)
+	b, err := enc((*out)[:0], *j.buf)
+	*out = b
+	w.maskBufs.Put(j.buf)
+	if err != nil {
+		w.maskBufs.Put(out)
+		return fmt.Errorf("geotiff: write %s: DEFLATE: %w", w.cfg.itemName(j.seq), err)
+	}
+	w.deliver(j.seq, out)
+	return nil
+}
+
+// deliver parks encoded item seq in its slot for the appender.
+func (w *Writer) deliver(seq int, out *[]byte) {
 	w.mu.Lock()
-	s := &w.slots[j.i%c.window]
+	s := &w.slots[seq%w.cfg.window]
 	s.data, s.done = out, true
 	w.mu.Unlock()
 	select {
 	case w.ready <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
-// appendTiles writes the encoded tiles to the file in index order and
-// closes w.appended after the last one.
+// appendTiles writes the encoded items to the file in order and closes
+// w.appended after the last one.
 func (w *Writer) appendTiles() {
 	defer w.wg.Done()
-	for next := 0; next < w.cfg.numTiles; {
+	for next := 0; next < w.cfg.numItems; {
 		select {
 		case <-w.quit:
 			return
@@ -210,7 +239,7 @@ func (w *Writer) appendTiles() {
 		s.data, s.done = nil, false
 		w.mu.Unlock()
 		err := w.appendTile(next, *buf)
-		w.bufs.Put(buf)
+		w.putBuf(next, buf)
 		if err != nil {
 			w.fail(err)
 			return
@@ -228,18 +257,31 @@ func (w *Writer) appendTiles() {
 	close(w.appended)
 }
 
-// appendTile writes encoded tile i at the end of the data.
-func (w *Writer) appendTile(i int, data []byte) error {
+// appendTile writes encoded item seq at the end of the data.
+func (w *Writer) appendTile(seq int, data []byte) error {
 	off, n := w.end, int64(len(data))
 	if w.cfg.BigTIFF == BigTIFFNo && off+n > maxClassicOffset {
-		return fmt.Errorf("geotiff: write tile %d: data reaches offset %d, beyond the limit %d of a classic TIFF (BigTIFF mode NO)", i, off+n, int64(maxClassicOffset))
+		return fmt.Errorf("geotiff: write %s: data reaches offset %d, beyond the limit %d of a classic TIFF (BigTIFF mode NO)", w.cfg.itemName(seq), off+n, int64(maxClassicOffset))
 	}
 	if _, err := w.w.WriteAt(data, off); err != nil {
-		return fmt.Errorf("geotiff: write tile %d: %w", i, err)
+		return w.ioError("write "+w.cfg.itemName(seq), err)
 	}
-	w.offsets[i], w.counts[i] = uint64(off), uint64(n)
+	if i, mask := w.cfg.item(seq); mask {
+		w.maskOffsets[i], w.maskCounts[i] = uint64(off), uint64(n)
+	} else {
+		w.offsets[i], w.counts[i] = uint64(off), uint64(n)
+	}
 	w.end = off + n
 	return nil
+}
+
+// putBuf returns the buffer of item seq to its pool.
+func (w *Writer) putBuf(seq int, buf *[]byte) {
+	if _, mask := w.cfg.item(seq); mask {
+		w.maskBufs.Put(buf)
+	} else {
+		w.bufs.Put(buf)
+	}
 }
 
 // getBuf returns a pooled buffer of length n.

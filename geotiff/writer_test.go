@@ -295,6 +295,15 @@ func TestWriterOptionErrors(t *testing.T) {
 		{"bigtiff", func(o *WriterOptions) { o.BigTIFF = 7 }, "invalid BigTIFF mode 7"},
 		{"huge tile", func(o *WriterOptions) { o.TileWidth, o.TileHeight, o.Type, o.Bands = 65536, 65536, Float64, 4 }, "exceeds limit"},
 		{"bad extra", func(o *WriterOptions) { o.ExtraFields = []Field{{Tag: 305, Type: ASCII, Count: 5, Data: []byte("ab")}} }, "extra field Software: got 2 bytes"},
+		{"rgb of 1 band", func(o *WriterOptions) { o.Photometric = PhotometricRGB }, "geotiff: photometric RGB needs at least 3 bands: got 1"},
+		{"photometric 3", func(o *WriterOptions) { o.Photometric = 3 }, "geotiff: invalid photometric interpretation 3: want 1 (MinIsBlack) or 2 (RGB)"},
+		{"extra samples count", func(o *WriterOptions) { o.Bands, o.ExtraSamples = 2, []uint16{2, 2} }, "geotiff: got 2 ExtraSamples for 2 bands with 1 color channels, want 1"},
+		{"extra samples rgb", func(o *WriterOptions) {
+			o.Bands, o.Photometric, o.ExtraSamples = 3, PhotometricRGB, []uint16{ExtraSampleUnassociatedAlpha}
+		}, "got 1 ExtraSamples for 3 bands with 3 color channels, want 0"},
+		{"extra samples value", func(o *WriterOptions) { o.Bands, o.ExtraSamples = 2, []uint16{3} }, "geotiff: invalid ExtraSamples[0] 3: want 0 (unspecified), 1 (associated alpha) or 2 (unassociated alpha)"},
+		{"nodata range", func(o *WriterOptions) { o.HasNoData, o.NoData = true, -1 }, "geotiff: nodata -1 is not a value of Byte"},
+		{"nodata text", func(o *WriterOptions) { o.NoDataText = "nan" }, `geotiff: invalid nodata text "nan" for Byte`},
 		{"bad geotransform", func(o *WriterOptions) {
 			o.Geo = &Georef{HasTransform: true, Transform: GeoTransform{math.NaN(), 1, 0, 0, 0, -1}}
 		}, "invalid geotransform"},
@@ -382,8 +391,8 @@ func TestCreateOverwrite(t *testing.T) {
 	}
 	first, _ := os.ReadFile(name)
 	err := create(o)
-	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), "set WriterOptions.Overwrite") {
-		t.Errorf("Create over an existing file: got %v, want fs.ErrExist", err)
+	if want := "geotiff: create " + name + ": file exists"; !errors.Is(err, fs.ErrExist) || err.Error() != want {
+		t.Errorf("Create over an existing file: got %v, want %q wrapping fs.ErrExist", err, want)
 	}
 	o.Overwrite = true
 	o.Compression = CompressionNone
@@ -471,6 +480,43 @@ func TestWriterExtraFields(t *testing.T) {
 			}
 			if v, _ := g.Float(0); g == nil || g.Type != wantS || v != -5 {
 				t.Errorf("tag 50002 = %+v, want %v -5", g, wantS)
+			}
+		})
+	}
+}
+
+func TestWriterColorTags(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		bands       int
+		photometric int
+		extra       []uint16
+		wantPhoto   uint64
+		wantExtra   string // "" for no tag
+	}{
+		{"gray", 1, 0, nil, 1, ""},
+		{"gray bands", 3, 0, nil, 1, "[0 0]"},
+		{"rgb", 3, PhotometricRGB, nil, 2, ""},
+		{"rgb empty extras", 3, PhotometricRGB, []uint16{}, 2, ""},
+		{"rgba", 4, PhotometricRGB, []uint16{ExtraSampleUnassociatedAlpha}, 2, "[2]"},
+		{"rgb+2", 5, PhotometricRGB, []uint16{ExtraSampleAssociatedAlpha, ExtraSampleUnspecified}, 2, "[1 0]"},
+		{"gray alpha", 2, PhotometricMinIsBlack, []uint16{ExtraSampleUnassociatedAlpha}, 1, "[2]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := WriterOptions{Width: 16, Height: 16, Bands: tc.bands, Type: Uint8, TileWidth: 16, TileHeight: 16,
+				Photometric: tc.photometric, ExtraSamples: tc.extra}
+			file := encodeMem(t, o, make([]byte, 256*tc.bands))
+			r, err := NewReader(bytes.NewReader(file), int64(len(file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := r.Image().Fields
+			if v := fs.Get(TagPhotometricInterpretation).Uints(); len(v) != 1 || v[0] != tc.wantPhoto {
+				t.Errorf("Photometric %v, want %d", v, tc.wantPhoto)
+			}
+			f := fs.Get(TagExtraSamples)
+			if (f == nil) != (tc.wantExtra == "") || f != nil && fmt.Sprint(f.Uints()) != tc.wantExtra {
+				t.Errorf("ExtraSamples %v, want %q", f, tc.wantExtra)
 			}
 		})
 	}
