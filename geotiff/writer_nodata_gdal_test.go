@@ -10,11 +10,11 @@ import (
 	"testing"
 )
 
-// gdalNoDataScript prints, as JSON, GDAL's nodata of every band of each
+// gdalMatrixNoDataScript prints, as JSON, GDAL's nodata of every band of each
 // file: "none" when there is none, the decimal integer from
 // GetNoDataValueAsInt64/AsUInt64 for Int64/UInt64 bands, else Python's
 // repr of GetNoDataValue (which round-trips a float64 exactly).
-const gdalNoDataScript = `
+const gdalMatrixNoDataScript = `
 import sys, json
 from osgeo import gdal
 gdal.UseExceptions()
@@ -92,7 +92,7 @@ func TestWriterMatrixNoDataGDAL(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got map[string][]string
-	if err := json.Unmarshal(runPython(t, "import sys; sys.argv[1:] = open(sys.argv[1]).read().split('\\n')\n"+gdalNoDataScript, list), &got); err != nil {
+	if err := json.Unmarshal(runPython(t, "import sys; sys.argv[1:] = open(sys.argv[1]).read().split('\\n')\n"+gdalMatrixNoDataScript, list), &got); err != nil {
 		t.Fatal(err)
 	}
 	// Failures are summarised per case family (type and with/without
