@@ -173,6 +173,20 @@ func (in *input) applySidecars() error {
 	return nil
 }
 
+// alphaUsed reports whether the alpha band gives the validity of some
+// other band (it has no mask, and some band no nodata).
+func (in *input) alphaUsed() bool {
+	if in.alpha < 0 || in.maskIm != nil {
+		return false
+	}
+	for b, nd := range in.nodata {
+		if b != in.alpha && !nd.has {
+			return true
+		}
+	}
+	return false
+}
+
 // hasNoData reports whether any band declares nodata.
 func (in *input) hasNoData() bool {
 	for _, n := range in.nodata {

@@ -108,6 +108,10 @@ func resolveNoData(cfg *Config, ins []*input, bands []int, masked, mayBeEmpty bo
 			}
 			v, ok := castNoData(in.im.Type, nd.v)
 			switch {
+			case !ok && !mayBeEmpty && in.im.Type == t:
+				// A nodata the band's type cannot hold (-10000 on Byte)
+				// marks nothing; with nothing to mark, keep it as is.
+				pol.has, pol.value, pol.text = true, nd.v, strings.TrimSpace(nd.text)
 			case ok && fits(t, v):
 				pol.has, pol.value, pol.fill, pol.avoid = true, v, v, true
 				if (t == geotiff.Int64 || t == geotiff.Uint64) && in.im.Type == t {

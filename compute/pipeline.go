@@ -28,7 +28,8 @@ type pipeline struct {
 	planes       int  // output tile planes
 	stride       int  // samples per pixel in an output tile
 	nd           noDataPolicy
-	rgb          bool // the output bands are an RGB image
+	photometric  int      // output PhotometricInterpretation (0: MinIsBlack)
+	extraSamples []uint16 // output ExtraSamples
 	maskOut      bool // the output carries an internal mask
 	alphaOut     bool // the output carries an alpha band (the last)
 	stream       bool // the run takes the streaming path
@@ -247,21 +248,32 @@ func (wk *worker) reduceSpan(j, band int, sp span, track bool) {
 	}
 }
 
-// writeAlpha sets the last sample of every pixel: the type's maximum
-// where the pixel has a result, 0 elsewhere.
+// writeAlpha sets the last sample of every pixel: 0 where the pixel has
+// no result, else the largest alpha of the inputs there (an input whose
+// validity comes from elsewhere counts as opaque), so one input with
+// partial transparency is kept as it is.
 func (wk *worker) writeAlpha(px int) {
 	p := wk.p
-	size := p.cfg.Type.Size()
-	_, hi := p.cfg.Type.Range()
-	on := sampleBytes(p.cfg.Type, hi)
-	off := make([]byte, size)
+	t := p.cfg.Type
+	size := t.Size()
+	_, hi := t.Range()
+	alpha := len(p.tileBands(0)) // the view of the alpha band, if loaded
 	for q := range px {
-		at := (q*p.stride + p.stride - 1) * size
+		a := 0.0
 		if wk.valid[q] != 0 {
-			copy(wk.buf[at:at+size], on)
-		} else {
-			copy(wk.buf[at:at+size], off)
+			for k, s := range p.srcs {
+				if len(s.loads[0]) <= alpha {
+					a = hi
+					break
+				}
+				v := wk.views[k][alpha]
+				i := (v.first + q*v.stride) * s.size
+				a = max(a, s.im.Type.Get(v.data[i:i+s.size]))
+			}
+			a = min(a, hi)
 		}
+		at := (q*p.stride + p.stride - 1) * size
+		t.Put(wk.buf[at:at+size], a)
 	}
 }
 

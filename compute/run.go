@@ -123,14 +123,22 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 	}
 	first := ims[0]
 	p := &pipeline{cfg: cfg, bands: bands, first: first, ins: ins}
-	masked, mayBeEmpty := false, cfg.MinValid > 1 || cfg.PropagateNoData
+	// masked: some band's validity comes from a mask or alpha band;
+	// mayBeEmpty: some input sample can be invalid, so some output pixel
+	// may have no valid input.
+	masked, mayBeEmpty := false, false
 	for _, in := range ins {
 		for _, b := range bands {
-			if v := bandValidity(in, b); v == validMask || v == validAlpha {
-				masked = true
+			switch bandValidity(in, b) {
+			case validMask, validAlpha:
+				masked, mayBeEmpty = true, true
+			case validNoData:
+				if _, ok := castNoData(in.im.Type, in.nodata[b].v); ok {
+					mayBeEmpty = true
+				}
 			}
 		}
-		mayBeEmpty = mayBeEmpty || in.im.Type.IsFloat() || in.maskIm != nil || in.alpha >= 0 || in.hasNoData()
+		mayBeEmpty = mayBeEmpty || in.im.Type.IsFloat()
 	}
 	if p.nd, err = resolveNoData(&cfg, ins, bands, masked, mayBeEmpty); err != nil {
 		return nil, err
@@ -142,11 +150,17 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 	if p.separate {
 		p.planes = len(bands)
 	}
-	p.rgb = len(bands) == 3 && first.Photometric == photometricRGB && bands[0] == 0 && bands[1] == 1 && bands[2] == 2
+	p.photometric, p.extraSamples = outputColor(first, ins[0], bands)
 	if masked {
+		// An alpha band carries validity when the reduced bands are the
+		// gray or RGB bands of an image whose alpha gave their validity.
 		alphaType := cfg.Type == geotiff.Uint8 || cfg.Type == geotiff.Uint16
-		p.alphaOut = p.rgb && alphaType && !p.separate
+		p.alphaOut = ins[0].alphaUsed() && slices.Equal(bands, dataBands(ins[0])) && len(bands) <= 3 &&
+			alphaType && !p.separate
 		p.maskOut = !p.alphaOut
+		if p.alphaOut {
+			p.extraSamples = []uint16{geotiff.ExtraSampleUnassociatedAlpha}
+		}
 	}
 	p.stride = len(p.tileBands(0))
 	if p.alphaOut {
@@ -166,8 +180,30 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 	return p, nil
 }
 
-// photometricRGB is the TIFF PhotometricInterpretation of RGB images.
-const photometricRGB = 2
+// outputColor keeps the inputs' color interpretation where the output
+// bands are the same image: RGB when they are the first input's three RGB
+// bands (and its ExtraSamples when all its bands are reduced), gray
+// otherwise.
+func outputColor(im *geotiff.Image, in *input, bands []int) (int, []uint16) {
+	all := len(bands) == im.Bands
+	for i, b := range bands {
+		all = all && b == i
+	}
+	var extra []uint16
+	if all && len(im.ExtraSamples) > 0 {
+		for _, v := range im.ExtraSamples {
+			extra = append(extra, uint16(v))
+		}
+	}
+	rgb := len(bands) >= 3 && im.Photometric == geotiff.PhotometricRGB && bands[0] == 0 && bands[1] == 1 && bands[2] == 2
+	switch {
+	case rgb && (len(bands) == 3 || len(extra) == len(bands)-3):
+		return geotiff.PhotometricRGB, extra
+	case !rgb && len(extra) == len(bands)-1 && im.Photometric <= geotiff.PhotometricMinIsBlack:
+		return 0, extra
+	}
+	return 0, nil
+}
 
 // finish declares the output nodata decided at the end of the run and
 // reports what the encoders did; it fails when --nodata none meets an
@@ -317,11 +353,13 @@ func selectBands(req []int, ins []*input) ([]int, error) {
 	return req, nil
 }
 
-// dataBands returns the bands of in but its mask-giving alpha band.
+// dataBands returns the bands of in but an alpha band that gives the
+// validity of the others (GDAL's mask): it is not data to reduce then.
 func dataBands(in *input) []int {
 	var all []int
+	used := in.alphaUsed()
 	for b := range in.im.Bands {
-		if b != in.alpha {
+		if b != in.alpha || !used {
 			all = append(all, b)
 		}
 	}
@@ -428,10 +466,6 @@ func (s *source) countUses() {
 	}
 }
 
-// extraSampleUnassociatedAlpha is the ExtraSamples value GDAL writes for
-// an alpha band.
-const extraSampleUnassociatedAlpha = 2
-
 // writerOptions returns the output's creation options.
 func (p *pipeline) writerOptions() geotiff.WriterOptions {
 	o := p.cfg.Output
@@ -443,12 +477,7 @@ func (p *pipeline) writerOptions() geotiff.WriterOptions {
 	}
 	o.HasNoData, o.NoData, o.NoDataText = p.nd.has, p.nd.value, p.nd.text
 	o.Mask = p.maskOut
-	if p.rgb {
-		o.Photometric = photometricRGB
-		if p.alphaOut {
-			o.ExtraSamples = []uint16{extraSampleUnassociatedAlpha}
-		}
-	}
+	o.Photometric, o.ExtraSamples = p.photometric, p.extraSamples
 	o.Geo = nil
 	if g := p.first.Geo; g.HasTransform || g.Keys != nil {
 		o.Geo = &g

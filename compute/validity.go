@@ -22,7 +22,7 @@ func bandValidity(in *input, b int) validity {
 		return validMask
 	case in.nodata[b].has:
 		return validNoData
-	case in.alpha >= 0 && b != in.alpha:
+	case in.alpha >= 0 && b != in.alpha && in.maskIm == nil:
 		return validAlpha
 	}
 	return validNaN

@@ -118,8 +118,10 @@ func noDataText(t SampleType, v float64) (string, error) {
 }
 
 // checkNoDataText checks that s is GDAL_NODATA text GDAL reads as a value
-// of type t: a decimal integer in range for integer types, a decimal
-// float, "nan", "inf" or "-inf" for float types. It returns s.
+// of type t: a decimal integer for integer types (in range for the 64-bit
+// ones; for the others one outside the type's range, such as -10000 on a
+// Byte band, is kept as GDAL keeps it: it marks no sample), a decimal float, "nan", "inf" or "-inf" for float types. It
+// returns s.
 func checkNoDataText(t SampleType, s string) (string, error) {
 	if t.IsFloat() {
 		v, err := strconv.ParseFloat(s, 64)
@@ -133,12 +135,11 @@ func checkNoDataText(t SampleType, s string) (string, error) {
 		}
 		return s, nil
 	}
-	_, bits := t.sampleFormat()
 	var err error
-	if t.IsSigned() {
-		_, err = strconv.ParseInt(s, 10, bits)
+	if t == Uint64 {
+		_, err = strconv.ParseUint(s, 10, 64)
 	} else {
-		_, err = strconv.ParseUint(s, 10, bits)
+		_, err = strconv.ParseInt(s, 10, 64)
 	}
 	if err != nil || strings.Contains(s, "_") {
 		lo, hi := t.Range()

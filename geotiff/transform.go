@@ -29,7 +29,12 @@ func parseGeoref(fs Fields) Georef {
 		g.HasTransform = true
 	} else if len(s) >= 2 && len(g.TiePoints) >= 1 {
 		t := g.TiePoints[0]
-		g.Transform = GeoTransform{t.X - t.I*s[0], s[0], 0, t.Y + t.J*s[1], 0, -s[1]}
+		// A negative ScaleY would make the image south-up by the GeoTIFF
+		// specification, but GDAL (without GTIFF_HONOUR_NEGATIVE_SCALEY)
+		// takes such files as north-up, and so does gomean: that is how
+		// every GDAL user sees them.
+		sy := math.Abs(s[1])
+		g.Transform = GeoTransform{t.X - t.I*s[0], s[0], 0, t.Y + t.J*sy, 0, -sy}
 		g.HasTransform = true
 	}
 	if g.HasTransform && g.Keys.RasterType() == RasterPixelIsPoint {

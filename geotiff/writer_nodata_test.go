@@ -73,6 +73,7 @@ func TestNoDataValidation(t *testing.T) {
 		{"text exponent for int", Int64, 0, "-9.22337203685477581e+18", "for Int64"},
 		{"text spaces", Int16, 0, " 1", "for Int16"},
 		{"text byte", Uint8, 0, "255", ""},
+		{"text byte out of range", Uint8, 0, "-10000", ""},
 		{"text float32", Float32, 0, "-3.4e+38", ""},
 		{"text float32 range", Float32, 0, "1e39", "out of range of Float32"},
 		{"text nan", Float64, 0, "nan", ""},
