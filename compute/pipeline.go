@@ -30,9 +30,9 @@ type pipeline struct {
 	nd           noDataPolicy
 	photometric  int      // output PhotometricInterpretation (0: MinIsBlack)
 	extraSamples []uint16 // output ExtraSamples
-	maskOut      bool // the output carries an internal mask
-	alphaOut     bool // the output carries an alpha band (the last)
-	stream       bool // the run takes the streaming path
+	maskOut      bool     // the output carries an internal mask
+	alphaOut     bool     // the output carries an alpha band (the last)
+	stream       bool     // the run takes the streaming path
 	cache        *blockCache
 
 	statsMu sync.Mutex
