@@ -6,6 +6,11 @@ import (
 	"sync"
 )
 
+// maxPooledBlock is the largest block buffer kept for reuse: larger ones
+// go back to the garbage collector, so a run over huge blocks does not
+// hold one idle buffer per input.
+const maxPooledBlock = 16 << 20
+
 // blockKey names one decoded tile or strip of one input.
 type blockKey struct{ src, block int }
 
@@ -157,7 +162,7 @@ func (c *blockCache) victim() *block {
 func (c *blockCache) free(b *block) {
 	delete(c.m, b.key)
 	c.bytes -= int64(cap(b.data))
-	if b.data != nil {
+	if b.data != nil && cap(b.data) <= maxPooledBlock {
 		d := b.data[:0]
 		c.pool(b.key.src).Put(&d)
 	}

@@ -70,7 +70,7 @@ func (p *pipeline) checkMemory() error {
 	if p.stream {
 		// Accumulators of the units, rows and held partials in flight.
 		_, w := p.spanTiles()
-		perWorker += 3 * int64(w) * int64(p.tileH) * int64(len(p.bands)) * 20
+		perWorker += 2 * int64(w) * int64(p.tileH) * int64(len(p.bands)) * p.accBytes()
 	}
 	add := func(s *source) {
 		if !p.stream {

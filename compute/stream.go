@@ -102,28 +102,49 @@ func (p *pipeline) streamable() bool {
 		return false
 	}
 	_, w := p.spanTiles()
-	per := int64(w) * int64(p.tileH) * int64(len(p.bands)) * 20
-	return per*int64(3*p.cfg.Workers+1) <= p.cfg.MemoryBytes/2
+	per := int64(w) * int64(p.tileH) * int64(len(p.bands)) * p.accBytes()
+	return per*int64(2*p.cfg.Workers+1) <= p.cfg.MemoryBytes/2
 }
 
-// spanCap bounds the accumulators of one span of tiled inputs (a
-// variable for tests).
+// spanCap bounds the accumulators of one span where the inputs' blocks
+// allow a choice (a variable for tests).
 var spanCap = 4 << 20
 
-// spanTiles returns the output tiles of one span and its width in
-// pixels: the whole row when an input has blocks wider than an output
-// tile (strips), which a narrower span would decode once per span; else
-// as many tiles as keep the span's accumulators under spanCap.
+// accBytes is the size of the accumulators of one pixel of one band.
+func (p *pipeline) accBytes() int64 {
+	if p.cfg.Op == Mean && p.cfg.Weights != nil {
+		return 20
+	}
+	return 12
+}
+
+// spanTiles returns the output tiles of one span and its width in pixels.
+// A span is a whole number of output tiles and of every input's block
+// width, so that each input block lies in one span and is read once: the
+// whole row for strips; for tiled inputs the least common multiple of the
+// widths, or as many of it as keep the accumulators under spanCap.
 func (p *pipeline) spanTiles() (int, int) {
 	across := p.grid.Across()
+	unit := p.tileW
 	for _, s := range p.srcs {
-		if s.im.TileWidth > p.tileW {
+		unit = lcm(unit, s.im.TileWidth)
+		if unit >= p.grid.Width {
 			return across, p.grid.Width
 		}
 	}
-	n := spanCap / (p.tileW * p.tileH * len(p.bands) * 20)
-	n = min(across, max(1, n))
+	per := int64(unit) * int64(p.tileH) * int64(len(p.bands)) * p.accBytes()
+	n := max(1, int(int64(spanCap)/per)) * unit / p.tileW
+	n = min(across, n)
 	return n, min(n*p.tileW, p.grid.Width)
+}
+
+// lcm returns the least common multiple of a and b, capped at 1<<31.
+func lcm(a, b int) int {
+	x, y := a, b
+	for y != 0 {
+		x, y = y, x%y
+	}
+	return min(a/x*b, 1<<31)
 }
 
 // runStream runs the streaming path with cfg.Workers workers.

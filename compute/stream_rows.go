@@ -15,7 +15,8 @@ const rowStreamMin = 8 << 20
 
 // rowStreamed reports whether the streaming path decodes the blocks of s
 // row by row: blocks of at least rowStreamMin bytes taller than a tile
-// row, in a codec that streams, when spans are whole rows.
+// row, in a codec that streams (spans are whole blocks wide, so the units
+// of one block are those of one span, in row order).
 func (p *pipeline) rowStreamed(s *source) bool {
 	if s.im.TileHeight <= p.tileH || s.im.TileBytes() < rowStreamMin {
 		return false
@@ -28,8 +29,7 @@ func (p *pipeline) rowStreamed(s *source) bool {
 	if s.im.Type.Size()*8 != s.im.BitsPerSample {
 		return false // n-bit or float16 samples
 	}
-	n, _ := p.spanTiles()
-	return n == p.grid.Across()
+	return true
 }
 
 // A cursor is the row decoder of one block shared by the units of the

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -121,11 +122,27 @@ func runReduce(ctx context.Context, cmd *cli.Command, op compute.Op) error {
 	}
 	errw := cmd.Root().ErrWriter
 	cfg.Notice = func(msg string) { fmt.Fprintf(errw, "gomean: %s\n", msg) }
+	if cfg.MemoryBytes == 0 {
+		cfg.MemoryBytes = compute.DefaultMemoryBytes()
+	}
+	limitHeap(cfg.MemoryBytes)
 	err = compute.Run(ctx, cfg, inputs, out)
 	if prog != nil {
 		prog.finish(err == nil)
 	}
 	return withHint(ctx, err, out)
+}
+
+// limitHeap makes the Go runtime collect garbage before the heap passes
+// the run's memory budget (plus a quarter for what the plan leaves out), so
+// buffers a run has let go of are returned before new ones push the
+// process past ulimit -v or the machine's memory. GOMEMLIMIT, when set,
+// is left alone.
+func limitHeap(budget int64) {
+	if v := os.Getenv("GOMEMLIMIT"); v != "" && v != "off" {
+		return
+	}
+	debug.SetMemoryLimit(budget + budget/4)
 }
 
 // reduceConfig validates the command line; every error is a usage error.
