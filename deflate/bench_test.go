@@ -45,11 +45,11 @@ func BenchmarkInflate(b *testing.B) {
 			b.Run("tile="+name+"/dec="+dec.name, func(b *testing.B) {
 				dst := make([]byte, tile.size)
 				b.SetBytes(int64(tile.size))
-				for b.Loop() {
+				cpuLoop(b, func() {
 					if n, err := dec.fn(dst, tile.data); err != nil || n != tile.size {
 						b.Fatalf("= %d, %v", n, err)
 					}
-				}
+				})
 			})
 		}
 	}
@@ -89,13 +89,13 @@ func BenchmarkInflateDir(b *testing.B) {
 		b.Run("dec="+dec.name, func(b *testing.B) {
 			dst := make([]byte, largest)
 			b.SetBytes(int64(total))
-			for b.Loop() {
+			cpuLoop(b, func() {
 				for _, t := range tiles {
 					if n, err := dec.fn(dst[:t.size], t.data); err != nil || n != t.size {
 						b.Fatalf("%s: = %d, %v", t.name, n, err)
 					}
 				}
-			}
+			})
 		})
 	}
 }

@@ -13,7 +13,7 @@ import (
 // copyMatch may overshoot by 7, so it needs fastOutMargin output bytes.
 const (
 	fastInMargin  = 8 + 7
-	fastOutMargin = 3*2 + 258 + 8 // copyMatch's overshoot exceeds the 16-byte copy's
+	fastOutMargin = 4*2 + 258 + 8 // copyMatch's overshoot exceeds the 16-byte copy's
 )
 
 // fastLoop decodes symbols of a Huffman block while at least fastInMargin
@@ -34,7 +34,7 @@ const (
 // The state lives in locals and is written back on return. It reports
 // done when it decoded the end-of-block code; otherwise the caller goes on
 // with the careful loop in huffmanBlock.
-func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint32) (done bool, err error) {
+func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint32, m uint) (done bool, err error) {
 	if len(d.in)-fastInMargin < d.ip || len(d.out)-fastOutMargin < d.op {
 		return false, nil
 	}
@@ -63,27 +63,67 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 	e := lt[bitbuf&(1<<litlenBits-1)]
 	for uintptr(ip) <= inEnd && uintptr(op) <= outEnd {
 		if e&flagLiteral != 0 {
-			// One or two literals per entry; storing the second byte is
-			// harmless when there is only one (the margin covers it and
-			// later output overwrites it). Up to three entries take at
-			// most 33 bits, leaving at least 23 for the next lookup.
-			bitbuf >>= e & 63
-			bitsleft -= uint(e)
-			store16(op, uint16(e>>16))
-			op = unsafe.Add(op, 1+e>>13&1)
-			e = lt[bitbuf&(1<<litlenBits-1)]
-			if e&flagLiteral != 0 {
+			// Two entries per step: the entry after e is one of the
+			// candidates looked up at offsets m, m+1, m+2 from the same
+			// bits as e, chosen by e's length, so the second lookup is
+			// off the chain of dependent loads. One or two literals per
+			// entry; storing the second byte is harmless when there is
+			// only one (the margin covers it and later output overwrites
+			// it). Two steps take at most 44 bits, leaving at least 12
+			// for the next lookup; candidates read at most 22 bits past
+			// a step's start (m <= 9).
+			{
+				b := bitbuf >> (m & 63)
+				c0 := lt[b&(1<<litlenBits-1)]
+				c1 := lt[b>>1&(1<<litlenBits-1)]
+				c2 := lt[b>>2&(1<<litlenBits-1)]
+				sel := uint(e&entryConsume) - m
 				bitbuf >>= e & 63
 				bitsleft -= uint(e)
 				store16(op, uint16(e>>16))
 				op = unsafe.Add(op, 1+e>>13&1)
-				e = lt[bitbuf&(1<<litlenBits-1)]
-				if e&flagLiteral != 0 {
+				if sel < 3 {
+					// Go emits branches, not CMOVs, for a value that feeds a
+					// load address; masks keep the choice branch-free.
+					m1, m2 := -uint32(sel&1), -uint32(sel>>1)
+					e = c0 ^ (c0^c1)&m1 ^ (c0^c2)&m2
+					if e&flagLiteral != 0 {
+						bitbuf >>= e & 63
+						bitsleft -= uint(e)
+						store16(op, uint16(e>>16))
+						op = unsafe.Add(op, 1+e>>13&1)
+						e = lt[bitbuf&(1<<litlenBits-1)]
+					}
+				} else {
+					e = lt[bitbuf&(1<<litlenBits-1)]
+				}
+			}
+			if e&flagLiteral != 0 {
+				{
+					b := bitbuf >> (m & 63)
+					c0 := lt[b&(1<<litlenBits-1)]
+					c1 := lt[b>>1&(1<<litlenBits-1)]
+					c2 := lt[b>>2&(1<<litlenBits-1)]
+					sel := uint(e&entryConsume) - m
 					bitbuf >>= e & 63
 					bitsleft -= uint(e)
 					store16(op, uint16(e>>16))
 					op = unsafe.Add(op, 1+e>>13&1)
-					e = lt[bitbuf&(1<<litlenBits-1)]
+					if sel < 3 {
+						// Go emits branches, not CMOVs, for a value that feeds a
+						// load address; masks keep the choice branch-free.
+						m1, m2 := -uint32(sel&1), -uint32(sel>>1)
+						e = c0 ^ (c0^c1)&m1 ^ (c0^c2)&m2
+						if e&flagLiteral != 0 {
+							bitbuf >>= e & 63
+							bitsleft -= uint(e)
+							store16(op, uint16(e>>16))
+							op = unsafe.Add(op, 1+e>>13&1)
+							e = lt[bitbuf&(1<<litlenBits-1)]
+						}
+					} else {
+						e = lt[bitbuf&(1<<litlenBits-1)]
+					}
 				}
 			}
 			// Refill; it keeps the low bits that e was looked up with.

@@ -226,3 +226,24 @@ func pairLiterals(table, single []uint32, tableBits uint) {
 		}
 	}
 }
+
+// speculationBase returns the offset m at which the fast loop looks up the
+// candidates for the entry after a literal entry (at m, m+1 and m+2 bits):
+// the m in [1, 9] whose three lengths cover the most main entries that are
+// literals, i.e. the most likely lengths of a literal entry under the
+// code's own probabilities (an entry stands for 2^-tableBits of them).
+func speculationBase(main []uint32) uint {
+	var count [entryConsume + 1]int
+	for _, e := range main {
+		if e&flagLiteral != 0 {
+			count[e&entryConsume]++
+		}
+	}
+	best, bestN := uint(8), -1
+	for m := uint(1); m <= 9; m++ {
+		if n := count[m] + count[m+1] + count[m+2]; n > bestN {
+			best, bestN = m, n
+		}
+	}
+	return best
+}

@@ -30,9 +30,10 @@ type inflater struct {
 
 	slowOnly bool // tests: decode without fastLoop
 
-	litlen [litlenTableSize]uint32
-	dist   [distTableSize]uint32
-	lens   [286 + 30]uint8
+	litShift uint // speculationBase of litlen
+	litlen   [litlenTableSize]uint32
+	dist     [distTableSize]uint32
+	lens     [286 + 30]uint8
 }
 
 var inflaters = sync.Pool{New: func() any { return new(inflater) }}
@@ -58,6 +59,7 @@ var fixedTables = sync.OnceValue(func() *inflater {
 	buildTable(f.litlen[:], lens[:], litlenBits, litlenEntry)
 	copy(single[:], f.litlen[:])
 	pairLiterals(f.litlen[:], single[:], litlenBits)
+	f.litShift = speculationBase(f.litlen[:1<<litlenBits])
 	var dlens [32]uint8
 	for i := range dlens {
 		dlens[i] = 5
@@ -153,10 +155,10 @@ func (d *inflater) inflate() (int, int, error) {
 			err = d.stored()
 		case 1:
 			f := fixedTables()
-			err = d.huffmanBlock(&f.litlen, &f.dist)
+			err = d.huffmanBlock(&f.litlen, &f.dist, f.litShift)
 		case 2:
 			if err = d.readDynamicTables(); err == nil {
-				err = d.huffmanBlock(&d.litlen, &d.dist)
+				err = d.huffmanBlock(&d.litlen, &d.dist, d.litShift)
 			}
 		default:
 			err = d.corrupt() // block type 3 is reserved
