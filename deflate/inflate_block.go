@@ -82,16 +82,16 @@ func (d *inflater) readDynamicTables() error {
 	var single [1 << litlenBits]uint32
 	copy(single[:], d.litlen[:])
 	pairLiterals(d.litlen[:], single[:], litlenBits)
-	d.litShift = speculationBase(d.litlen[:1<<litlenBits])
+	markSpeculation(d.litlen[:1<<litlenBits])
 	return nil
 }
 
 // huffmanBlock decodes the symbols of one Huffman-coded block up to and
 // including its end-of-block code. It runs the fast loop while the
 // margins allow and finishes symbol by symbol in the careful loop below.
-func (d *inflater) huffmanBlock(lt *[litlenTableSize]uint32, dt *[distTableSize]uint32, m uint) error {
+func (d *inflater) huffmanBlock(lt *[litlenTableSize]uint32, dt *[distTableSize]uint32) error {
 	if !d.slowOnly {
-		if done, err := d.fastLoop(lt, dt, m); done || err != nil {
+		if done, err := d.fastLoop(lt, dt); done || err != nil {
 			return err
 		}
 	}

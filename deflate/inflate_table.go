@@ -13,6 +13,9 @@ import "math/bits"
 //	            extra bits; for a pair of literals both code lengths)
 //	bit   5     invalid: no symbol has this code (incomplete code), or the
 //	            symbol is reserved (literal/length 286-287, distance 30-31)
+//	bits  6-7   speculation, in main-table literal entries of a litlen
+//	            table: which candidate of the fast loop holds the next
+//	            entry (0-2), or 3 (specNone) for none (markSpeculation)
 //	bits  8-11  code length, where the extra bits start
 //	bit  12     literal: value holds a literal byte in bits 16-23
 //	bit  13     pair: a second literal in bits 24-31 (only with literal)
@@ -31,6 +34,10 @@ const (
 	flagPair     = 1 << 13
 	flagSub      = 1 << 14
 	flagEOB      = 1 << 15
+
+	specShift = 6
+	specNone  = 3 << specShift
+	specBase  = 7 // shortest code length the speculation covers
 )
 
 const (
@@ -227,23 +234,18 @@ func pairLiterals(table, single []uint32, tableBits uint) {
 	}
 }
 
-// speculationBase returns the offset m at which the fast loop looks up the
-// candidates for the entry after a literal entry (at m, m+1 and m+2 bits):
-// the m in [1, 9] whose three lengths cover the most main entries that are
-// literals, i.e. the most likely lengths of a literal entry under the
-// code's own probabilities (an entry stands for 2^-tableBits of them).
-func speculationBase(main []uint32) uint {
-	var count [entryConsume + 1]int
-	for _, e := range main {
+// markSpeculation records in each literal main entry of a litlen table
+// which of the fast loop's candidates for the next entry, looked up
+// specBase, specBase+1 and specBase+2 bits on, is the right one: the
+// speculation bits hold the entry's length minus specBase, or specNone
+// when that is not 0-2. Literal codes of 7-9 bits are the common case
+// that literal pairs do not cover: bytes of high entropy, such as the
+// mantissa bytes of float32 data with or without a predictor.
+func markSpeculation(main []uint32) {
+	for i, e := range main {
 		if e&flagLiteral != 0 {
-			count[e&entryConsume]++
+			sel := uint32(e&entryConsume) - specBase
+			main[i] = e | min(sel, 3)<<specShift
 		}
 	}
-	best, bestN := uint(8), -1
-	for m := uint(1); m <= 9; m++ {
-		if n := count[m] + count[m+1] + count[m+2]; n > bestN {
-			best, bestN = m, n
-		}
-	}
-	return best
 }

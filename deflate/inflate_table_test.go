@@ -124,3 +124,46 @@ func TestPairLiterals(t *testing.T) {
 		t.Fatal("no pairs made")
 	}
 }
+
+// TestMarkSpeculation checks the speculation bits of every main entry
+// after pairing: a literal entry of length specBase+k (k < 3) holds k,
+// other literal entries specNone, and nothing else changes.
+func TestMarkSpeculation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	var table [litlenTableSize]uint32
+	marked := [4]int{}
+	for range 100 {
+		lens := randomLengths(rng, 286, 257+rng.IntN(29))
+		lens[256] = max(lens[256], 1)
+		if !buildTable(table[:], lens, litlenBits, litlenEntry) {
+			continue
+		}
+		var single [1 << litlenBits]uint32
+		copy(single[:], table[:])
+		pairLiterals(table[:], single[:], litlenBits)
+		copy(single[:], table[:])
+		markSpeculation(table[:1<<litlenBits])
+		for i, e := range table[:1<<litlenBits] {
+			before := single[i]
+			if before&flagLiteral == 0 {
+				if e != before {
+					t.Fatalf("entry %d (not a literal) changed: %08x to %08x", i, before, e)
+				}
+				continue
+			}
+			want := uint32(specNone)
+			if n := before & entryConsume; n >= specBase && n < specBase+3 {
+				want = (n - specBase) << specShift
+			}
+			if e&^specNone != before || e&specNone != want {
+				t.Fatalf("entry %d: %08x marked %08x; want speculation bits %x", i, before, e, want>>specShift)
+			}
+			marked[want>>specShift]++
+		}
+	}
+	for k, n := range marked {
+		if n == 0 {
+			t.Errorf("no literal entry marked %d", k)
+		}
+	}
+}

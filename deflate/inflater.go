@@ -30,10 +30,9 @@ type inflater struct {
 
 	slowOnly bool // tests: decode without fastLoop
 
-	litShift uint // speculationBase of litlen
-	litlen   [litlenTableSize]uint32
-	dist     [distTableSize]uint32
-	lens     [286 + 30]uint8
+	litlen [litlenTableSize]uint32
+	dist   [distTableSize]uint32
+	lens   [286 + 30]uint8
 }
 
 var inflaters = sync.Pool{New: func() any { return new(inflater) }}
@@ -59,7 +58,7 @@ var fixedTables = sync.OnceValue(func() *inflater {
 	buildTable(f.litlen[:], lens[:], litlenBits, litlenEntry)
 	copy(single[:], f.litlen[:])
 	pairLiterals(f.litlen[:], single[:], litlenBits)
-	f.litShift = speculationBase(f.litlen[:1<<litlenBits])
+	markSpeculation(f.litlen[:1<<litlenBits])
 	var dlens [32]uint8
 	for i := range dlens {
 		dlens[i] = 5
@@ -155,10 +154,10 @@ func (d *inflater) inflate() (int, int, error) {
 			err = d.stored()
 		case 1:
 			f := fixedTables()
-			err = d.huffmanBlock(&f.litlen, &f.dist, f.litShift)
+			err = d.huffmanBlock(&f.litlen, &f.dist)
 		case 2:
 			if err = d.readDynamicTables(); err == nil {
-				err = d.huffmanBlock(&d.litlen, &d.dist, d.litShift)
+				err = d.huffmanBlock(&d.litlen, &d.dist)
 			}
 		default:
 			err = d.corrupt() // block type 3 is reserved
