@@ -82,7 +82,6 @@ func (d *inflater) readDynamicTables() error {
 	var single [1 << litlenBits]uint32
 	copy(single[:], d.litlen[:])
 	pairLiterals(d.litlen[:], single[:], litlenBits)
-	markSpeculation(d.litlen[:1<<litlenBits])
 	return nil
 }
 

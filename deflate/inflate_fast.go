@@ -9,11 +9,11 @@ import (
 // Margins of the fast loop. One iteration refills the bit buffer at most
 // twice, each refill loading the 8 bytes in[ip:ip+8] and advancing ip by
 // at most 7, so it needs fastInMargin = 8+7 input bytes. It stores at most
-// four literal pairs (8 bytes) and one match of up to 258 bytes that
+// three literal pairs (6 bytes) and one match of up to 258 bytes that
 // copyMatch may overshoot by 7, so it needs fastOutMargin output bytes.
 const (
 	fastInMargin  = 8 + 7
-	fastOutMargin = 4*2 + 258 + 8 // copyMatch's overshoot exceeds the 16-byte copy's
+	fastOutMargin = 3*2 + 258 + 8 // copyMatch's overshoot exceeds the 16-byte copy's
 )
 
 // fastLoop decodes symbols of a Huffman block while at least fastInMargin
@@ -24,10 +24,8 @@ const (
 // iteration starts with at least 56 valid bits and the main-table entry e
 // for the lowest ones already loaded, and
 //
-//   - a run of up to four literal entries takes at most 44 bits (11 each,
-//     pairs included), leaving at least 12 for the next lookup, and the
-//     speculative lookups of the second entry of each pair of entries
-//     read at most 42 (see the literal path);
+//   - a run of up to three literal entries takes at most 33 bits (11 each,
+//     pairs included), leaving at least 23 for the next lookup;
 //   - a literal from a subtable takes at most 15, leaving at least 41;
 //   - a length code with extra bits (15+5) and a distance code with extra
 //     bits (15+13) take at most 48, so they follow a refill, and the 8
@@ -65,74 +63,27 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 	e := lt[bitbuf&(1<<litlenBits-1)]
 	for uintptr(ip) <= inEnd && uintptr(op) <= outEnd {
 		if e&flagLiteral != 0 {
-			// Up to two steps of two entries. In a step, the entry after
-			// the literal entry e is one of three candidates looked up
-			// from the same bits as e, at the lengths specBase to
-			// specBase+2 that e's speculation bits choose from, so that
-			// its lookup is off the chain of dependent loads; when e's
-			// length is outside them (specNone), the next entry is looked
-			// up after e as usual. An entry holds one or two literals;
-			// storing the second byte is harmless when there is only one
-			// (the margin covers it and later output overwrites it). A
-			// step takes at most 22 bits and its candidates read at most
-			// specBase+2+11 = 20 bits, so two steps leave at least 12 of
-			// the 56 bits for the next lookup.
-			{
-				// c0-c2: the entries specBase, specBase+1 and specBase+2
-				// bits on, looked up before e's length is known.
-				b := bitbuf >> specBase
-				c0 := lt[b&(1<<litlenBits-1)]
-				c1 := lt[b>>1&(1<<litlenBits-1)]
-				c2 := lt[b>>2&(1<<litlenBits-1)]
+			// One or two literals per entry; storing the second byte is
+			// harmless when there is only one (the margin covers it and
+			// later output overwrites it). Up to three entries take at
+			// most 33 bits, leaving at least 23 for the next lookup.
+			bitbuf >>= e & 63
+			bitsleft -= uint(e)
+			store16(op, uint16(e>>16))
+			op = unsafe.Add(op, 1+e>>13&1)
+			e = lt[bitbuf&(1<<litlenBits-1)]
+			if e&flagLiteral != 0 {
 				bitbuf >>= e & 63
 				bitsleft -= uint(e)
 				store16(op, uint16(e>>16))
 				op = unsafe.Add(op, 1+e>>13&1)
-				if e&specNone != specNone {
-					// Go emits branches, not CMOVs, for values that feed
-					// a load address; masks made from e's speculation
-					// bits (6: c1, 7: c2) keep the choice branch-free.
-					m1, m2 := uint32(int32(e<<25)>>31), uint32(int32(e<<24)>>31)
-					e = c0 ^ (c0^c1)&m1 ^ (c0^c2)&m2
-					if e&flagLiteral != 0 {
-						bitbuf >>= e & 63
-						bitsleft -= uint(e)
-						store16(op, uint16(e>>16))
-						op = unsafe.Add(op, 1+e>>13&1)
-						e = lt[bitbuf&(1<<litlenBits-1)]
-					}
-				} else {
-					e = lt[bitbuf&(1<<litlenBits-1)]
-				}
-			}
-			if e&flagLiteral != 0 {
-				{
-					// c0-c2: the entries specBase, specBase+1 and specBase+2
-					// bits on, looked up before e's length is known.
-					b := bitbuf >> specBase
-					c0 := lt[b&(1<<litlenBits-1)]
-					c1 := lt[b>>1&(1<<litlenBits-1)]
-					c2 := lt[b>>2&(1<<litlenBits-1)]
+				e = lt[bitbuf&(1<<litlenBits-1)]
+				if e&flagLiteral != 0 {
 					bitbuf >>= e & 63
 					bitsleft -= uint(e)
 					store16(op, uint16(e>>16))
 					op = unsafe.Add(op, 1+e>>13&1)
-					if e&specNone != specNone {
-						// Go emits branches, not CMOVs, for values that feed
-						// a load address; masks made from e's speculation
-						// bits (6: c1, 7: c2) keep the choice branch-free.
-						m1, m2 := uint32(int32(e<<25)>>31), uint32(int32(e<<24)>>31)
-						e = c0 ^ (c0^c1)&m1 ^ (c0^c2)&m2
-						if e&flagLiteral != 0 {
-							bitbuf >>= e & 63
-							bitsleft -= uint(e)
-							store16(op, uint16(e>>16))
-							op = unsafe.Add(op, 1+e>>13&1)
-							e = lt[bitbuf&(1<<litlenBits-1)]
-						}
-					} else {
-						e = lt[bitbuf&(1<<litlenBits-1)]
-					}
+					e = lt[bitbuf&(1<<litlenBits-1)]
 				}
 			}
 			// Refill; it keeps the low bits that e was looked up with.

@@ -13,9 +13,6 @@ import "math/bits"
 //	            extra bits; for a pair of literals both code lengths)
 //	bit   5     invalid: no symbol has this code (incomplete code), or the
 //	            symbol is reserved (literal/length 286-287, distance 30-31)
-//	bits  6-7   speculation, in main-table literal entries of a litlen
-//	            table: which candidate of the fast loop holds the next
-//	            entry (0-2), or 3 (specNone) for none (markSpeculation)
 //	bits  8-11  code length, where the extra bits start
 //	bit  12     literal: value holds a literal byte in bits 16-23
 //	bit  13     pair: a second literal in bits 24-31 (only with literal)
@@ -34,10 +31,6 @@ const (
 	flagPair     = 1 << 13
 	flagSub      = 1 << 14
 	flagEOB      = 1 << 15
-
-	specShift = 6
-	specNone  = 3 << specShift
-	specBase  = 7 // shortest code length the speculation covers
 )
 
 const (
@@ -230,22 +223,6 @@ func pairLiterals(table, single []uint32, tableBits uint) {
 			if e2&flagLiteral != 0 && e2&entryConsume <= room {
 				table[c|k<<n1] = lit1 | (e2&0x00ff0000)<<8 + e2&entryConsume
 			}
-		}
-	}
-}
-
-// markSpeculation records in each literal main entry of a litlen table
-// which of the fast loop's candidates for the next entry, looked up
-// specBase, specBase+1 and specBase+2 bits on, is the right one: the
-// speculation bits hold the entry's length minus specBase, or specNone
-// when that is not 0-2. Literal codes of 7-9 bits are the common case
-// that literal pairs do not cover: bytes of high entropy, such as the
-// mantissa bytes of float32 data with or without a predictor.
-func markSpeculation(main []uint32) {
-	for i, e := range main {
-		if e&flagLiteral != 0 {
-			sel := uint32(e&entryConsume) - specBase
-			main[i] = e | min(sel, 3)<<specShift
 		}
 	}
 }

@@ -58,7 +58,6 @@ var fixedTables = sync.OnceValue(func() *inflater {
 	buildTable(f.litlen[:], lens[:], litlenBits, litlenEntry)
 	copy(single[:], f.litlen[:])
 	pairLiterals(f.litlen[:], single[:], litlenBits)
-	markSpeculation(f.litlen[:1<<litlenBits])
 	var dlens [32]uint8
 	for i := range dlens {
 		dlens[i] = 5
