@@ -89,10 +89,10 @@ func (w *bitWriter) writeHuffmanBlock(src []byte, final bool) {
 	var all [258]uint8
 	copy(all[:], lens[:])
 	all[257] = 1
-	var rle [258]uint16 // code length symbol | extra bits << 8
-	nrle := runLengths(rle[:0], all[:])
+	var rleBuf [258]uint16 // at most one symbol per length
+	rle := runLengths(rleBuf[:0], all[:])
 	var cfreq [19]uint32
-	for _, r := range rle[:nrle] {
+	for _, r := range rle {
 		cfreq[r&0xff]++
 	}
 	var clens [19]uint8
@@ -104,7 +104,7 @@ func (w *bitWriter) writeHuffmanBlock(src []byte, final bool) {
 
 	// Size in bits of the Huffman block against stored blocks.
 	bitsLen := 3 + 14 + 3*uint64(nclen)
-	for _, r := range rle[:nrle] {
+	for _, r := range rle {
 		bitsLen += uint64(clens[r&0xff]) + uint64(extraBitsOf(r&0xff))
 	}
 	for s, f := range freq {
@@ -127,7 +127,7 @@ func (w *bitWriter) writeHuffmanBlock(src []byte, final bool) {
 	}
 	var ccodes [19]uint16
 	canonicalCodes(ccodes[:], clens[:])
-	for _, r := range rle[:nrle] {
+	for _, r := range rle {
 		sym := r & 0xff
 		w.writeBits(uint64(ccodes[sym]), uint(clens[sym]))
 		if n := extraBitsOf(sym); n > 0 {
@@ -259,8 +259,8 @@ func extraBitsOf(sym uint16) uint8 {
 
 // runLengths appends to dst the code length symbols of lens (RFC 1951
 // section 3.2.7), each as symbol | extra bits << 8: zero runs as 17 and
-// 18, other runs as the length then 16s.
-func runLengths(dst []uint16, lens []uint8) int {
+// 18, other runs as the length then 16s. It returns the extended slice.
+func runLengths(dst []uint16, lens []uint8) []uint16 {
 	for i := 0; i < len(lens); {
 		v := lens[i]
 		n := 1
@@ -291,7 +291,7 @@ func runLengths(dst []uint16, lens []uint8) int {
 			dst = append(dst, uint16(v))
 		}
 	}
-	return len(dst)
+	return dst
 }
 
 // huffmanLengths sets lens[s] to the length of symbol s in a Huffman code
