@@ -172,3 +172,40 @@ func FuzzHuffmanOnly(f *testing.F) {
 		}
 	})
 }
+
+// TestRunLengths expands the code length symbols of runLengths again and
+// checks that they give back the lengths, with every repeat count in its
+// symbol's range (16: 3-6, 17: 3-10, 18: 11-138).
+func TestRunLengths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	for i := range 500 {
+		lens := make([]uint8, 1+rng.IntN(320))
+		for k := 0; k < len(lens); {
+			run := 1 + rng.IntN([]int{3, 12, 150}[i%3])
+			v := uint8(rng.IntN(16))
+			for ; run > 0 && k < len(lens); run-- {
+				lens[k] = v
+				k++
+			}
+		}
+		var got []uint8
+		for _, r := range runLengths(nil, lens) {
+			sym, extra := r&0xff, int(r>>8)
+			switch {
+			case sym < 16:
+				got = append(got, uint8(sym))
+			case sym == 16 && extra <= 3 && len(got) > 0:
+				got = append(got, bytes.Repeat(got[len(got)-1:], 3+extra)...)
+			case sym == 17 && extra <= 7:
+				got = append(got, make([]uint8, 3+extra)...)
+			case sym == 18 && extra <= 127:
+				got = append(got, make([]uint8, 11+extra)...)
+			default:
+				t.Fatalf("case %d: symbol %d extra %d", i, sym, extra)
+			}
+		}
+		if !bytes.Equal(got, lens) {
+			t.Fatalf("case %d: %v expands to %v", i, lens, got)
+		}
+	}
+}
