@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // stdInflate is compress/zlib through a reused reader, for comparison.
@@ -45,11 +47,11 @@ func BenchmarkInflate(b *testing.B) {
 			b.Run("tile="+name+"/dec="+dec.name, func(b *testing.B) {
 				dst := make([]byte, tile.size)
 				b.SetBytes(int64(tile.size))
-				for b.Loop() {
+				cpuLoop(b, func() {
 					if n, err := dec.fn(dst, tile.data); err != nil || n != tile.size {
 						b.Fatalf("= %d, %v", n, err)
 					}
-				}
+				})
 			})
 		}
 	}
@@ -89,13 +91,62 @@ func BenchmarkInflateDir(b *testing.B) {
 		b.Run("dec="+dec.name, func(b *testing.B) {
 			dst := make([]byte, largest)
 			b.SetBytes(int64(total))
-			for b.Loop() {
+			cpuLoop(b, func() {
 				for _, t := range tiles {
 					if n, err := dec.fn(dst[:t.size], t.data); err != nil || n != t.size {
 						b.Fatalf("%s: = %d, %v", t.name, n, err)
 					}
 				}
+			})
+		})
+	}
+}
+
+// BenchmarkEncodePred3 encodes the decoded GDAL predictor-3 float32 tile
+// (byte-plane-shuffled floats) with the package's Huffman-only encoder
+// (own-huffman), klauspost's Huffman-only mode and Encoder level 1;
+// bytes is the stream size.
+func BenchmarkEncodePred3(b *testing.B) {
+	var raw []byte
+	for _, tile := range loadTiles(b, "testdata") {
+		if tile.name == "dem_f32_pred3.zlib" {
+			raw = make([]byte, tile.size)
+			if _, err := Inflate(raw, tile.data); err != nil {
+				b.Fatal(err)
 			}
+		}
+	}
+	level1, err := NewEncoder(BestSpeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kp, err := flate.NewWriter(nil, flate.HuffmanOnly)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var kpOut appendWriter
+	for _, enc := range []struct {
+		name string
+		fn   func(dst, src []byte) []byte
+	}{
+		{"own-huffman", appendHuffmanOnly},
+		{"klauspost-huffman", func(dst, src []byte) []byte {
+			kpOut.b = dst
+			kp.Reset(&kpOut)
+			kp.Write(src)
+			kp.Close()
+			return kpOut.b
+		}},
+		{"level1", func(dst, src []byte) []byte {
+			out, _ := level1.Encode(dst, src)
+			return out
+		}},
+	} {
+		b.Run("enc="+enc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			var out []byte
+			cpuLoop(b, func() { out = enc.fn(out[:0], raw) })
+			b.ReportMetric(float64(len(out)), "bytes")
 		})
 	}
 }

@@ -16,9 +16,11 @@ func TestDecodersConcurrent(t *testing.T) {
 		decode func(dst, src []byte) (int, error)
 	}
 	enc, _ := NewEncoder(6)
+	henc, _ := NewEncoder(HuffmanOnly)
 	zenc, _ := NewZstdEncoder(3)
 	codecs := []codec{
 		{"zlib", func(b []byte) []byte { out, _ := enc.Encode(nil, b); return out }, Inflate},
+		{"zlib-huffman", func(b []byte) []byte { out, _ := henc.Encode(nil, b); return out }, Inflate},
 		{"raw", func(b []byte) []byte { return mustRaw(t, b, 6) }, InflateRaw},
 		{"zstd", func(b []byte) []byte { out, _ := zenc.Encode(nil, b); return out }, DecodeZstd},
 		{"lzw", func(b []byte) []byte { out, _ := EncodeLZW(nil, b); return out }, DecodeLZW},

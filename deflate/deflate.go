@@ -20,7 +20,8 @@
 // accesses are explained in inflate_fast.go) and a careful, bounds-checked
 // loop finishes each stream. It is checked against compress/flate and
 // klauspost/compress by a differential fuzzer (FuzzInflateDiff). Encoding
-// uses klauspost/compress.
+// uses klauspost/compress, except [HuffmanOnly], which has its own
+// encoder (huffman_encode.go).
 //
 // Specifications:
 //   - zlib: https://www.rfc-editor.org/rfc/rfc1950
@@ -46,12 +47,15 @@ const (
 	DefaultCompression = -1
 	// HuffmanOnly disables match search and only entropy-codes literals.
 	// On raw float32 tiles it compresses better and faster than levels 1-6.
+	// It uses the package's own encoder (appendHuffmanOnly), not
+	// klauspost/compress.
 	HuffmanOnly = -2
 )
 
 // Encoder compresses byte slices to zlib streams at a fixed level.
 // It is safe for concurrent use: each call takes a klauspost DEFLATE
-// writer from a pool and resets it onto the caller's buffer. The zlib
+// writer from a pool and resets it onto the caller's buffer, except at
+// [HuffmanOnly], which has its own encoder. The zlib
 // header and the Adler-32 trailer are written here (the checksum with this
 // package's own, faster Adler-32), byte for byte as klauspost's zlib
 // writer writes them.
@@ -110,6 +114,10 @@ func (e *Encoder) Level() int { return e.level }
 // Encode appends a complete zlib stream holding src to dst and returns the
 // extended slice. The output depends only on src and the level.
 func (e *Encoder) Encode(dst, src []byte) ([]byte, error) {
+	if e.level == HuffmanOnly {
+		out := appendHuffmanOnly(append(dst, e.header[:]...), src)
+		return binary.BigEndian.AppendUint32(out, adler32Checksum(src)), nil
+	}
 	w, _ := e.pool.Get().(*flateWriter)
 	if w == nil {
 		w = new(flateWriter)

@@ -105,7 +105,7 @@ func diffSeeds(t testing.TB) [][]byte {
 	for i := range noise {
 		noise[i] = byte(rng.NormFloat64()*20) + byte(i/50)
 	}
-	inputs = append(inputs, noise)
+	inputs = append(inputs, noise, floatPredict(testInputs()[5].data[:4*256*4], 256))
 	var seeds [][]byte
 	for _, in := range inputs {
 		for level := -2; level <= 9; level++ {

@@ -34,5 +34,27 @@ func testInputs() []struct {
 		{"text", bytes.Repeat([]byte("the quick brown fox jumps over the lazy dog. "), 500)},
 		{"random 70k", random},
 		{"dem float32", dem},
+		{"dem float32 predictor 3", floatPredict(dem, 256)},
 	}
+}
+
+// floatPredict returns float32 samples (little-endian, rows of width
+// samples) as TIFF's floating-point predictor (3) stores them: per row the
+// bytes regrouped from the most significant plane down, then each byte
+// minus the one before it. Its DEFLATE streams are mostly literals with
+// 7-9-bit codes, the fast loop's speculative case.
+func floatPredict(samples []byte, width int) []byte {
+	out := make([]byte, len(samples))
+	row := 4 * width
+	for r := 0; r+row <= len(samples); r += row {
+		for i := range width {
+			for b := range 4 {
+				out[r+b*width+i] = samples[r+4*i+3-b]
+			}
+		}
+		for i := row - 1; i > 0; i-- {
+			out[r+i] -= out[r+i-1]
+		}
+	}
+	return out
 }
