@@ -192,7 +192,7 @@ func waitForTemp(t *testing.T, dir string, exited <-chan error) string {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		m, _ := filepath.Glob(filepath.Join(dir, ".out.tif.tmp*"))
+		m, _ := filepath.Glob(geotiff.TempPattern(filepath.Join(dir, "out.tif")))
 		if len(m) > 0 {
 			return filepath.Base(m[0])
 		}
