@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -147,5 +148,50 @@ func FuzzReadTile(f *testing.F) {
 				t.Fatalf("tile %d row %d: window and tile differ", i, y)
 			}
 		}
+	})
+}
+
+// FuzzReadTileRealLimits opens arbitrary bytes with the default Limits
+// (1 GiB blocks), not the small fuzz cap, and decodes one block: a block
+// with data is never allocated beyond what its bytes can expand to, so a
+// few fuzzed bytes that claim a huge block must fail before allocating.
+// Sparse blocks (no data) are left out: they read as nodata at their full
+// size by design.
+func FuzzReadTileRealLimits(f *testing.F) {
+	addFuzzSeeds(f, func(data []byte) { f.Add(data, uint16(0)) })
+	f.Fuzz(func(t *testing.T, data []byte, tile uint16) {
+		r, err := NewReaderOptions(bytes.NewReader(data), int64(len(data)), ReaderOptions{Name: "fuzz.tif"})
+		if err != nil {
+			return
+		}
+		im := r.Images()[0]
+		if im.NumTiles() == 0 {
+			return
+		}
+		i := int(tile) % im.NumTiles()
+		if im.counts[i] == 0 {
+			return
+		}
+		// Whatever the codec, a block cannot expand past 32768:1 (ZSTD's
+		// bound here) and libtiff's 10x + 4096 of its decoded size.
+		limit := uint64(len(data))*32768 + 64<<20
+		if uint64(im.TileBytes()) > limit {
+			// Claimed far beyond the file: must fail without allocating.
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := r.ReadTile(im, i, nil)
+			runtime.ReadMemStats(&after)
+			if err == nil {
+				t.Fatalf("a %d-byte file decoded a %d-byte block", len(data), im.TileBytes())
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > limit {
+				t.Fatalf("failed ReadTile allocated %d bytes for a %d-byte file", grew, len(data))
+			}
+			return
+		}
+		if im.TileBytes() > fuzzDecodeBudget {
+			return
+		}
+		r.ReadTile(im, i, nil)
 	})
 }
