@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,35 +17,14 @@ import (
 	"github.com/gomean/gomean/geotiff"
 )
 
-var (
-	limitsBinOnce sync.Once
-	limitsBin     string
-	limitsBinErr  error
-)
-
-// limitsBinary builds gomean once for the tests that run it under
+// limitsBinary returns the gomean binary for the tests that run it under
 // resource limits (prlimit), which an in-process run cannot have.
 func limitsBinary(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("prlimit"); err != nil {
 		t.Skip("prlimit (util-linux) not found: resource-limit tests skipped")
 	}
-	limitsBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gomean-limits-")
-		if err != nil {
-			limitsBinErr = err
-			return
-		}
-		limitsBin = filepath.Join(dir, "gomean")
-		out, err := exec.Command("go", "build", "-o", limitsBin, ".").CombinedOutput()
-		if err != nil {
-			limitsBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if limitsBinErr != nil {
-		t.Fatal(limitsBinErr)
-	}
-	return limitsBin
+	return buildGomean(t)
 }
 
 // writeSmall writes an 8×8 float32 raster filled with v, nodata -9999.

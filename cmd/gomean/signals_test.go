@@ -7,12 +7,14 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,18 +22,35 @@ import (
 	"github.com/gomean/gomean/geotiff"
 )
 
-// buildGomean builds the command into a temporary directory.
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// buildGomean builds the command once per test run, for the tests that
+// must run it as a process (signals, resource limits).
 func buildGomean(t *testing.T) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go tool not in PATH: cannot build the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "gomean")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gomean-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "gomean")
+		if out, err := exec.Command(goTool, "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
 	}
-	return bin
+	return binPath
 }
 
 // writeBigInput writes a size×size float32 raster of noise, uncompressed
