@@ -55,7 +55,7 @@ func TestTileAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wk := p.newWorker()
+	wk := p.newWorker(true)
 	i := 0
 	allocs := testing.AllocsPerRun(16, func() {
 		if err := wk.tile(context.Background(), i%p.grid.Len(), nullWriter{}); err != nil {

@@ -157,7 +157,7 @@ func BenchmarkReduceTile(b *testing.B) {
 	}
 	p.grid = tiling.Grid{Width: 256, Height: 256, TileWidth: 256, TileHeight: 256}
 	newWk := func() *worker {
-		wk := p.newWorker()
+		wk := p.newWorker(true)
 		wk.buf = make([]byte, px*4)
 		for k := range views {
 			wk.views[k][0] = views[k]

@@ -65,7 +65,7 @@ func (p *pipeline) run(ctx context.Context, w tileWriter) error {
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
 		g.Go(func() error {
-			wk := p.newWorker()
+			wk := p.newWorker(true)
 			for {
 				i := int(p.next.Add(1) - 1)
 				if i >= total {
@@ -114,7 +114,9 @@ type worker struct {
 	fill   []byte
 }
 
-func (p *pipeline) newWorker() *worker {
+// newWorker returns a worker; with tiles, it has the per-input buffers of
+// the tile path.
+func (p *pipeline) newWorker(tiles bool) *worker {
 	n := len(p.srcs)
 	wk := &worker{
 		p:      p,
@@ -130,6 +132,12 @@ func (p *pipeline) newWorker() *worker {
 		fill:   sampleBytes(p.cfg.Type, p.nd.fill),
 	}
 	wk.enc.avoid = p.nd.avoid
+	p.statsMu.Lock()
+	p.stats = append(p.stats, &wk.enc)
+	p.statsMu.Unlock()
+	if !tiles {
+		return wk // the streaming path needs no per-input buffers
+	}
 	wk.fused = newFused32(p, &wk.enc)
 	for k, s := range p.srcs {
 		nb := 0
@@ -142,9 +150,6 @@ func (p *pipeline) newWorker() *worker {
 		}
 		wk.vals[k] = make([]float64, chunk)
 	}
-	p.statsMu.Lock()
-	p.stats = append(p.stats, &wk.enc)
-	p.statsMu.Unlock()
 	return wk
 }
 

@@ -173,7 +173,7 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
 		g.Go(func() error {
-			wk := p.newWorker()
+			wk := p.newWorker(false)
 			for {
 				u := int(sr.next.Add(1) - 1)
 				if u >= total {
