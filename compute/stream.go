@@ -138,13 +138,14 @@ func (p *pipeline) spanTiles() (int, int) {
 	return n, min(n*p.tileW, p.grid.Width)
 }
 
-// lcm returns the least common multiple of a and b, capped at 1<<31.
+// lcm returns the least common multiple of a and b, capped at 1<<30
+// (widths are below 2^31, so a larger one is wider than any raster).
 func lcm(a, b int) int {
 	x, y := a, b
 	for y != 0 {
 		x, y = y, x%y
 	}
-	return min(a/x*b, 1<<31)
+	return int(min(int64(a/x)*int64(b), 1<<30))
 }
 
 // runStream runs the streaming path with cfg.Workers workers.
