@@ -14,11 +14,18 @@ import (
 // worker), a worker needs about 8 KiB × (K + 1) + 8 KiB × len(P) whatever
 // the raster size: 1,000 inputs cost 8 MiB per worker.
 
-// percentiles sets r.outs[i][p] to percentile r.qs[i] of the valid
-// vals[k][p], and out to the first of them, for p < len(out).
+// percentiles sets out[p] to percentile r.qs[0] of the valid vals[k][p],
+// and r.outs[i][p] to percentile r.qs[i] for i >= 1, for p < len(out);
+// NaN where too few are valid.
 func (r *reducer) percentiles(out []float64, vals [][]float64) {
 	n := len(out)
 	cnt := r.cnt[:n]
+	need := int32(max(r.minValid, 1))
+	if r.propagate {
+		need = int32(len(vals))
+	}
+	m := len(r.qs)
+	rest := r.outs[1:]
 	t := r.scratch(len(vals))
 	for p := range n {
 		t = t[:0]
@@ -28,21 +35,20 @@ func (r *reducer) percentiles(out []float64, vals [][]float64) {
 			}
 		}
 		cnt[p] = int32(len(t))
-		if len(t) == 0 {
-			for _, o := range r.outs {
+		if cnt[p] < need {
+			out[p] = math.NaN()
+			for _, o := range rest {
 				o[p] = math.NaN()
 			}
 			continue
 		}
 		sortValues(t)
-		for i, q := range r.qs {
-			r.outs[i][p] = quantileSorted(t, q)
+		at := r.qAt[(len(t)-1)*m : len(t)*m]
+		out[p] = at[0].of(t)
+		for i, o := range rest {
+			o[p] = at[i+1].of(t)
 		}
 	}
-	for _, o := range r.outs {
-		r.applyPolicy(o[:n], len(vals))
-	}
-	copy(out, r.outs[0][:n])
 }
 
 // scratch returns r.tmp with room for n values.
@@ -62,29 +68,43 @@ func sortValues(t []float64) {
 	}
 }
 
-// quantileSorted returns quantile q (0 to 1) of the sorted, non-empty t
-// as numpy's _quantile does for method "linear": the virtual index
-// (n-1)·q, its floor and the next index, clipped to the last value (with
-// numpy's gamma of index+1 there), and _lerp's two formulas.
-func quantileSorted(t []float64, q float64) float64 {
-	n := float64(len(t))
-	vi := (n - 1) * q
-	if vi >= n-1 {
-		last := t[len(t)-1]
-		return lerp(last, last, vi+1) // numpy sets the previous index to -1
-	}
-	prev := math.Floor(vi)
-	i := int(prev)
-	return lerp(t[i], t[i+1], vi-prev)
+// A quantileAt is where a quantile of n sorted values t lies and how to
+// interpolate it: t[base] + (t[hi]-t[lo])·w.
+type quantileAt struct {
+	base, lo, hi int32
+	w            float64
 }
 
-// lerp is numpy's _lerp: a + (b-a)·g, or b - (b-a)·(1-g) when g >= 0.5.
-// The conversions keep the compiler from fusing a multiply and an add,
-// which would round differently.
-func lerp(a, b, g float64) float64 {
-	d := b - a
-	if g >= 0.5 {
-		return b - float64(d*(1-g))
+// locate returns where quantile q (0 to 1) of n > 0 sorted values lies,
+// as numpy's _quantile finds it for method "linear": the virtual index
+// (n-1)·q, its floor and the next index, both clipped to the last value
+// (where numpy's gamma g is then the virtual index + 1). numpy's _lerp is
+// a + (b-a)·g, or b - (b-a)·(1-g) when g >= 0.5; the second is written
+// b + (b-a)·(-(1-g)), the same value to the bit (negation is exact), so
+// that of needs no branch.
+func locate(n int, q float64) quantileAt {
+	nf := float64(n)
+	vi := (nf - 1) * q
+	lo, hi, g := int32(n-1), int32(n-1), vi+1 // numpy sets the previous index to -1
+	if vi < nf-1 {
+		prev := math.Floor(vi)
+		lo, hi, g = int32(prev), int32(prev)+1, vi-prev
 	}
-	return a + float64(d*g)
+	if g >= 0.5 {
+		return quantileAt{hi, lo, hi, -(1 - g)}
+	}
+	return quantileAt{lo, lo, hi, g}
+}
+
+// of returns the quantile of the sorted values t. The conversion keeps
+// the compiler from fusing the multiply and the add, which would round
+// differently from numpy.
+func (a quantileAt) of(t []float64) float64 {
+	return t[a.base] + float64((t[a.hi]-t[a.lo])*a.w)
+}
+
+// quantileSorted returns quantile q (0 to 1) of the sorted, non-empty t
+// as numpy's nanpercentile(method="linear") does.
+func quantileSorted(t []float64, q float64) float64 {
+	return locate(len(t), q).of(t)
 }

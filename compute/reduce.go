@@ -22,11 +22,12 @@ type reducer struct {
 	acc2 []float64
 	tmp  []float64
 
-	qs   []float64   // Percentile: the quantiles, Config.Percentiles / 100
-	outs [][]float64 // Percentile: one result per quantile and pixel
-	xs   []float64   // Slope: the time of each input
-	unit float64     // Slope: the factor from per x unit to the output's unit
-	acc3 []float64   // Slope: per-pixel sums
+	qs   []float64    // Percentile: the quantiles, Config.Percentiles / 100
+	qAt  []quantileAt // Percentile: for n valid values, qAt[(n-1)·len(qs)+i] locates qs[i]
+	outs [][]float64  // Percentile: the results of qs[i] for i >= 1 (qs[0]'s go to out; outs[0] is nil)
+	xs   []float64    // Slope: the time of each input
+	unit float64      // Slope: the factor from per x unit to the output's unit
+	acc3 []float64    // Slope: per-pixel sums
 	acc4 []float64
 }
 

@@ -89,7 +89,15 @@ func (r *reducer) configure(cfg Config, inputs int) {
 		r.outs = make([][]float64, len(cfg.Percentiles))
 		for i, p := range cfg.Percentiles {
 			r.qs[i] = p / 100 // numpy: np.true_divide(q, 100.0)
-			r.outs[i] = make([]float64, n)
+			if i > 0 { // the first goes to reduce's out
+				r.outs[i] = make([]float64, n)
+			}
+		}
+		r.qAt = make([]quantileAt, 0, inputs*len(r.qs))
+		for c := 1; c <= inputs; c++ {
+			for _, q := range r.qs {
+				r.qAt = append(r.qAt, locate(c, q))
+			}
 		}
 	case Slope:
 		r.xs, r.unit = slopeTimes(cfg, inputs), 1
@@ -117,12 +125,15 @@ func slopeTimes(cfg Config, inputs int) []float64 {
 	return xs
 }
 
-// encodeOuts encodes the results of every percentile of chunk c at pixel
+// encodeOuts encodes the results of every percentile of c pixels from
 // p0 of band j: output sample j×len(P)+i of each pixel.
 func (wk *worker) encodeOuts(j, p0, c int, track bool) {
 	p := wk.p
 	m := len(wk.red.outs)
 	for i, o := range wk.red.outs {
+		if i == 0 {
+			o = wk.out // reduce wrote the first percentile there
+		}
 		o = o[:c]
 		if track {
 			for q, x := range o {
