@@ -89,7 +89,7 @@ func (r *reducer) configure(cfg Config, inputs int) {
 		r.outs = make([][]float64, len(cfg.Percentiles))
 		for i, p := range cfg.Percentiles {
 			r.qs[i] = p / 100 // numpy: np.true_divide(q, 100.0)
-			if i > 0 { // the first goes to reduce's out
+			if i > 0 {        // the first goes to reduce's out
 				r.outs[i] = make([]float64, n)
 			}
 		}
