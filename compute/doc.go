@@ -111,8 +111,11 @@
 // raster size (TestPercentileThousandInputs: 1,000 inputs, 2 workers,
 // 32×32 tiles, under 36 MiB of heap). Percentiles interpolate as numpy's
 // nanpercentile(method="linear"), with the same float64 operations, so
-// the values are numpy's to the bit; for float32 and integer inputs the
-// 50th percentile equals Median's mean of the two middle values. Several
+// the values are numpy's to the bit. The 50th percentile equals Median
+// (the mean of the two middle values) wherever both are exact in float64:
+// integer inputs up to 32 bits, and float32 values within a factor 2^29
+// of each other; elsewhere the two may differ in the last bit of a
+// Float64 output, as numpy's nanpercentile(50) and nanmedian do. Several
 // percentiles write len(Percentiles) output bands per input band,
 // pixel-interleaved. Mode's output type defaults to the inputs'. Slope
 // regresses on Config.Dates in days (or years of 365.25 days), or on the
