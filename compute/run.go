@@ -488,6 +488,6 @@ func (p *pipeline) writerOptions() geotiff.WriterOptions {
 	if g := p.first.Geo; g.HasTransform || g.Keys != nil {
 		o.Geo = &g
 	}
-	o.Metadata = outputMetadata(p.first.Metadata, p.outBands(), p.cfg.Op)
+	o.Metadata = p.describePercentiles(outputMetadata(p.first.Metadata, p.outBands(), p.cfg.Op))
 	return o
 }

@@ -1,9 +1,12 @@
 package compute
 
 import (
+	"encoding/xml"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gomean/gomean/geotiff"
@@ -144,4 +147,45 @@ func (wk *worker) encodeOuts(j, p0, c int, track bool) {
 		}
 		wk.enc.encode(wk.buf, j*m+i+p0*p.stride, p.stride, o)
 	}
+}
+
+// describePercentiles adds to the GDAL_METADATA XML text a description of
+// every output band of Percentile, which GDAL shows as the band's
+// description: "p10", or "NDVI p10" when the input band is described.
+func (p *pipeline) describePercentiles(text string) string {
+	if p.cfg.Op != Percentile {
+		return text
+	}
+	var md gdalMetadata
+	if strings.TrimSpace(text) != "" {
+		if err := xml.Unmarshal([]byte(text), &md); err != nil {
+			md = gdalMetadata{}
+		}
+	}
+	desc := map[string]string{}
+	items := md.Items[:0]
+	for _, it := range md.Items {
+		if it.Role == "description" {
+			desc[it.Sample] = it.Value
+			continue
+		}
+		items = append(items, it)
+	}
+	md.Items = items
+	m := len(p.cfg.Percentiles)
+	for j := range p.bands {
+		for i, pc := range p.cfg.Percentiles {
+			s := strconv.Itoa(j*m + i)
+			name := "p" + strconv.FormatFloat(pc, 'f', -1, 64)
+			if d := desc[s]; d != "" {
+				name = d + " " + name
+			}
+			md.Items = append(md.Items, metaItem{Name: "DESCRIPTION", Sample: s, Role: "description", Value: name})
+		}
+	}
+	b, err := xml.MarshalIndent(md, "", "  ")
+	if err != nil {
+		return text
+	}
+	return string(b)
 }

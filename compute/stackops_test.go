@@ -422,6 +422,11 @@ func TestRunPercentile(t *testing.T) {
 	if im.Bands != 6 || im.Type != geotiff.Float32 {
 		t.Fatalf("got %d bands of %v, want 6 of Float32", im.Bands, im.Type)
 	}
+	for s, d := range []string{"p10", "p50", "p90", "p10", "p50", "p90"} {
+		if item := fmt.Sprintf(`sample="%d" role="description">%s<`, s, d); !strings.Contains(im.Metadata, item) {
+			t.Errorf("metadata lacks %s:\n%s", item, im.Metadata)
+		}
+	}
 	var rs []raster
 	var ims []*geotiff.Image
 	for _, in := range inputs {
@@ -451,8 +456,9 @@ func TestRunPercentile(t *testing.T) {
 		}
 	}
 
-	// --p 50 equals median, byte for byte, for any worker count.
-	var first []byte
+	// --p 50 equals median value for value (the files differ by the band
+	// description), and each writes the same bytes for any worker count.
+	first := map[Op][]byte{}
 	for _, workers := range []int{1, 2, 4} {
 		for _, op := range []Op{Median, Percentile} {
 			c := Config{Op: op, Workers: workers}
@@ -467,12 +473,15 @@ func TestRunPercentile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if first == nil {
-				first = b
-			} else if !bytes.Equal(b, first) {
-				t.Errorf("%v with %d workers: bytes differ from median with 1 worker", op, workers)
+			if first[op] == nil {
+				first[op] = b
+			} else if !bytes.Equal(b, first[op]) {
+				t.Errorf("%v with %d workers: bytes differ from 1 worker's", op, workers)
 			}
 		}
+		_, med := readRaster(t, filepath.Join(dir, fmt.Sprintf("%v%d.tif", Median, workers)))
+		_, p50 := readRaster(t, filepath.Join(dir, fmt.Sprintf("%v%d.tif", Percentile, workers)))
+		compareRaster(t, p50, med, 0)
 	}
 }
 
