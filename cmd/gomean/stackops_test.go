@@ -92,6 +92,18 @@ func TestStackCommands(t *testing.T) {
 			}
 		}
 	})
+	t.Run("slope by month", func(t *testing.T) {
+		if _, _, err := run(t, append([]string{"slope", "-q", "--group-by", "month", "-o", out("s_{group}.tif")}, in...)...); err != nil {
+			t.Fatal(err)
+		}
+		want := float64(float32(slopeOf([]float64{0, 1, 2}, []float64{11, 3, 4})))
+		if got, _ := pixel(t, out("s_2024-01.tif"), 1, 0); math.Abs(got-want) > 1e-6 {
+			t.Errorf("s_2024-01.tif at x=1: got %v, want %v", got, want)
+		}
+		if got, im := pixel(t, out("s_2024-02.tif"), 1, 0); !im.HasNoData || got != im.NoData {
+			t.Errorf("s_2024-02.tif at x=1 (one input): got %v, want the nodata %v", got, im.NoData)
+		}
+	})
 	t.Run("slope by position", func(t *testing.T) {
 		plain := []string{filepath.Join(dir, "a.tif"), filepath.Join(dir, "b.tif")}
 		writeInput(t, plain[0], 1, nil)
