@@ -43,9 +43,9 @@ var stackDescription = map[compute.Op]string{
 interpolated linearly, as numpy's nanpercentile(method="linear") does, to
 the bit in float64. The output has one band per P per input band, in the
 order band 1 P1, band 1 P2, ..., band 2 P1, ..., described as p10, p50,
-... (gdalinfo shows it). --p 50 is the median. Each
-worker holds the values of one chunk of 1024 pixels of every input, so
-memory grows with the number of inputs, not with the raster size.
+... (gdalinfo shows it). --p 50 is the median. Each worker holds the
+values of one chunk of 1024 pixels of every input, so memory grows with
+the number of inputs, not with the raster size.
 
    gomean percentile --p 10,50,90 -o p.tif scenes/*.tif
    gomean percentile --p 95 --group-by year -o p95_{group}.tif daily_*.tif
