@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"time"
 
 	"github.com/gomean/gomean/geotiff"
 )
@@ -25,6 +26,17 @@ type Config struct {
 	// bands, and then every input must have the same number.
 	Bands []int
 
+	// Percentiles are the percentiles, from 0 to 100, that Percentile
+	// writes: one output band each per input band, percentile i of input
+	// band j in output band j×len(Percentiles)+i.
+	Percentiles []float64
+	// Dates, one per input, are the times Slope regresses against; nil
+	// means the inputs' positions 0, 1, 2, ...
+	Dates []time.Time
+	// PerYear gives Slope per year of 365.25 days instead of per day; it
+	// needs Dates.
+	PerYear bool
+
 	// PropagateNoData makes a pixel nodata when any input is nodata there
 	// (gdal_calc's behaviour). By default nodata inputs are skipped.
 	PropagateNoData bool
@@ -32,7 +44,8 @@ type Config struct {
 	// default 1 (0 for Count, which writes 0 where no input is valid).
 	MinValid int
 
-	// Type is the output sample type; default Float32. Integer types are
+	// Type is the output sample type; default Float32 (for Mode, the
+	// inputs' type when they share one, else Float64). Integer types are
 	// rounded half away from zero and clamped to their range.
 	Type geotiff.SampleType
 	// HasNoData and NoData set the output nodata (--nodata V); NoDataText,
@@ -105,13 +118,16 @@ func (cfg Config) validate(inputs int) (Config, error) {
 			}
 		}
 	}
+	if err := cfg.validateExtra(inputs); err != nil {
+		return cfg, err
+	}
 	if cfg.MinValid < 0 || cfg.MinValid > inputs {
 		return cfg, fmt.Errorf("compute: minimum valid count %d out of range [0, %d]", cfg.MinValid, inputs)
 	}
-	if cfg.Type == geotiff.Invalid {
+	if cfg.Type == geotiff.Invalid && cfg.Op != Mode { // Mode's is the inputs' (modeType)
 		cfg.Type = geotiff.Float32
 	}
-	if cfg.Type.Size() == 0 {
+	if cfg.Type.Size() == 0 && cfg.Type != geotiff.Invalid {
 		return cfg, fmt.Errorf("compute: invalid output type %v", cfg.Type)
 	}
 	if cfg.Workers < 0 {

@@ -34,7 +34,7 @@ func outputMetadata(xmlText string, bands []int, op Op) string {
 	if err := xml.Unmarshal([]byte(xmlText), &in); err != nil {
 		return ""
 	}
-	linear := op == Mean || op == Min || op == Max || op == Median
+	linear := op == Mean || op == Min || op == Max || op == Median || op == Percentile || op == Mode
 	var out gdalMetadata
 	for _, it := range in.Items {
 		if strings.HasPrefix(it.Name, "STATISTICS_") {

@@ -132,6 +132,7 @@ func (p *pipeline) newWorker(tiles bool) *worker {
 		fill:   sampleBytes(p.cfg.Type, p.nd.fill),
 	}
 	wk.enc.avoid = p.nd.avoid
+	wk.red.configure(p.cfg, n)
 	p.statsMu.Lock()
 	p.stats = append(p.stats, &wk.enc)
 	p.statsMu.Unlock()
@@ -242,6 +243,10 @@ func (wk *worker) reduceSpan(j, band int, sp span, track bool) {
 		}
 		out := wk.out[:c]
 		wk.red.reduce(out, wk.vals)
+		if len(wk.red.outs) > 1 { // several percentiles: stackops.go
+			wk.encodeOuts(j, p0, c, track)
+			continue
+		}
 		if track {
 			for q, x := range out {
 				if x == x {

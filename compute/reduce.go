@@ -21,6 +21,14 @@ type reducer struct {
 	acc  []float64
 	acc2 []float64
 	tmp  []float64
+
+	qs   []float64    // Percentile: the quantiles, Config.Percentiles / 100
+	qAt  []quantileAt // Percentile: for n valid values, qAt[(n-1)·len(qs)+i] locates qs[i]
+	outs [][]float64  // Percentile: the results of qs[i] for i >= 1 (qs[0]'s go to out; outs[0] is nil)
+	xs   []float64    // Slope: the time of each input
+	unit float64      // Slope: the factor from per x unit to the output's unit
+	acc3 []float64    // Slope: per-pixel sums
+	acc4 []float64
 }
 
 // newReducer returns a reducer for chunks of up to n pixels.
@@ -57,6 +65,12 @@ func (r *reducer) reduce(out []float64, vals [][]float64) {
 		r.std(out, vals)
 	case Median:
 		r.median(out, vals)
+	case Percentile:
+		r.percentiles(out, vals)
+	case Mode:
+		r.mode(out, vals)
+	case Slope:
+		r.slope(out, vals)
 	}
 	r.applyPolicy(out, len(vals))
 }

@@ -70,6 +70,9 @@ func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Rea
 			defer in.maskR.Close()
 		}
 	}
+	if cfg.Type == geotiff.Invalid { // Mode's default
+		cfg.Type = modeType(ins)
+	}
 	p, err := newPipeline(cfg, ins)
 	if err != nil {
 		return err
@@ -151,18 +154,21 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 		p.planes = len(bands)
 	}
 	p.photometric, p.extraSamples = outputColor(first, ins[0], bands)
+	if cfg.outputsPerBand() > 1 { // several percentiles per band: no color meaning
+		p.photometric, p.extraSamples = 0, nil
+	}
 	if masked {
 		// An alpha band carries validity when the reduced bands are the
 		// gray or RGB bands of an image whose alpha gave their validity.
 		alphaType := cfg.Type == geotiff.Uint8 || cfg.Type == geotiff.Uint16
 		p.alphaOut = ins[0].alphaUsed() && slices.Equal(bands, dataBands(ins[0])) && len(bands) <= 3 &&
-			alphaType && !p.separate
+			alphaType && !p.separate && cfg.outputsPerBand() == 1
 		p.maskOut = !p.alphaOut
 		if p.alphaOut {
 			p.extraSamples = []uint16{geotiff.ExtraSampleUnassociatedAlpha}
 		}
 	}
-	p.stride = len(p.tileBands(0))
+	p.stride = len(p.tileBands(0)) * cfg.outputsPerBand()
 	if p.alphaOut {
 		p.stride++
 	}
@@ -215,7 +221,7 @@ func (p *pipeline) finish(w *geotiff.Writer) error {
 		clamped += st.clamped
 		moved += st.moved
 	}
-	total := int64(p.grid.Width) * int64(p.grid.Height) * int64(len(p.bands))
+	total := int64(p.grid.Width) * int64(p.grid.Height) * int64(len(p.outBands()))
 	switch {
 	case p.nd.forbid && empty > 0 && !p.maskOut && !p.alphaOut:
 		return fmt.Errorf("%d of %d output values have no valid input and --nodata none forbids marking them: allow a nodata value (drop --nodata none, or give --nodata V)", empty, total)
@@ -482,6 +488,6 @@ func (p *pipeline) writerOptions() geotiff.WriterOptions {
 	if g := p.first.Geo; g.HasTransform || g.Keys != nil {
 		o.Geo = &g
 	}
-	o.Metadata = outputMetadata(p.first.Metadata, p.bands, p.cfg.Op)
+	o.Metadata = p.describePercentiles(outputMetadata(p.first.Metadata, p.outBands(), p.cfg.Op))
 	return o
 }

@@ -10,7 +10,8 @@ import (
 )
 
 const rootUsage = `gomean [mean] -o OUT.tif [options] IN.tif...
-gomean sum|min|max|count|std|median -o OUT.tif [options] IN.tif...
+gomean sum|min|max|count|std|median|mode|slope -o OUT.tif [options] IN.tif...
+gomean percentile --p 10,50,90 -o OUT.tif [options] IN.tif...
 gomean info FILE.tif`
 
 const rootDescription = `gomean reduces co-registered rasters pixel by pixel into a tiled GeoTIFF,
@@ -22,7 +23,11 @@ Examples:
    gomean dem_*.tif -o mean.tif --co COMPRESS=ZSTD --co ZSTD_LEVEL=9
    gomean median -o median.tif @scenes.txt --band 1 --band 3
    gomean std -o spread.tif -ot Float64 a.tif b.tif c.tif
-   gomean count -o valid.tif --type Byte *.tif`
+   gomean count -o valid.tif --type Byte *.tif
+   gomean percentile --p 10,50,90 -o p.tif scenes/*.tif
+   gomean mode -o landcover.tif lc_*.tif
+   gomean slope --per year -o trend.tif ndvi_2015-07-01.tif ndvi_2016-07-01.tif ...
+   gomean mean --group-by month -o mean_{group}.tif daily_2024*.tif`
 
 // newApp returns the gomean command line: the reductions (mean is the
 // default command), each with the same options, and info.

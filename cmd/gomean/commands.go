@@ -1,8 +1,17 @@
 package main
 
-import "github.com/urfave/cli/v3"
+import (
+	"github.com/urfave/cli/v3"
 
-// extraCommands returns the commands other than the reductions.
+	"github.com/gomean/gomean/compute"
+)
+
+// extraCommands returns the commands other than the basic reductions:
+// percentile, mode, slope and info.
 func extraCommands() []*cli.Command {
-	return []*cli.Command{infoCommand()}
+	var cmds []*cli.Command
+	for _, op := range compute.ExtraOps() {
+		cmds = append(cmds, reduceCommand(op))
+	}
+	return append(cmds, infoCommand())
 }

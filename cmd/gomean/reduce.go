@@ -93,15 +93,16 @@ func reduceCommand(op compute.Op) *cli.Command {
 		&cli.BoolFlag{Name: "ignore-crs", Usage: "do not compare the inputs' CRSs (sizes and geotransforms still must match)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress"},
 	}
+	flags = append(flags, stackFlags(op)...)
 	if op == compute.Mean {
 		flags = append(flags, &cli.StringFlag{Name: "weights", Usage: "weighted mean with one weight per input, as `W1,W2,...`"})
 	}
 	return &cli.Command{
 		Name:         op.String(),
-		Usage:        opUsage[op],
+		Usage:        opUsage[op] + stackUsage[op],
 		ArgsUsage:    "IN.tif...",
 		UsageText:    fmt.Sprintf("gomean %s -o OUT.tif [options] IN.tif...", op),
-		Description:  fmt.Sprintf(reduceDescription, op),
+		Description:  stackDescription[op] + fmt.Sprintf(reduceDescription, commandExample(op)) + groupDescription,
 		Flags:        flags,
 		OnUsageError: onUsageError,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -116,6 +117,10 @@ func runReduce(ctx context.Context, cmd *cli.Command, op compute.Op) error {
 	if err != nil {
 		return err
 	}
+	groups, err := stackConfig(cmd, op, &cfg, inputs, out)
+	if err != nil {
+		return err
+	}
 	prog := newProgress(cmd.Root().ErrWriter, cmd.Bool("quiet"))
 	if prog != nil {
 		cfg.Progress = prog.update
@@ -126,7 +131,11 @@ func runReduce(ctx context.Context, cmd *cli.Command, op compute.Op) error {
 		cfg.MemoryBytes = compute.DefaultMemoryBytes()
 	}
 	limitHeap(cfg.MemoryBytes)
-	err = compute.Run(ctx, cfg, inputs, out)
+	if groups != nil {
+		err = compute.RunGroups(ctx, cfg, groups)
+	} else {
+		err = compute.Run(ctx, cfg, inputs, out)
+	}
 	if prog != nil {
 		prog.finish(err == nil)
 	}
@@ -162,7 +171,7 @@ func reduceConfig(cmd *cli.Command, op compute.Op) (compute.Config, []string, st
 	}
 	if first := inputs[0]; !strings.ContainsAny(first, "./\\") {
 		if _, err := os.Stat(first); err != nil {
-			return cfg, nil, "", usagef("%s is neither a file nor a command: the commands are mean, sum, min, max, count, std, median and info", first)
+			return cfg, nil, "", usagef("%s is neither a file nor a command: the commands are mean, sum, min, max, count, std, median, percentile, mode, slope and info", first)
 		}
 	}
 	if err := checkOutput(out, inputs, cmd.Bool("overwrite")); err != nil {
