@@ -83,7 +83,9 @@ func (d *inflater) readDynamicTables() error {
 	// literal-heavy float data (predictor 3) has 7- to 9-bit codes and
 	// none, and skipping the copy and the scan is a tenth of the time of
 	// decoding a small strip.
-	if shortestLiteral(lens[:min(nlit, 256)])*2 > litlenBits {
+	// Small outputs (GDAL's default strips are one row: a few KiB) do not
+	// repay the pair table either.
+	if shortestLiteral(lens[:min(nlit, 256)])*2 > litlenBits || len(d.out)-d.op < pairMinOutput {
 		return nil
 	}
 	var single [1 << litlenBits]uint32
@@ -169,6 +171,10 @@ func (d *inflater) put(b byte) error {
 	d.op++
 	return nil
 }
+
+// pairMinOutput is the output left, in bytes, below which a dynamic block
+// is decoded without the literal-pair table.
+const pairMinOutput = 16 << 10
 
 // shortestLiteral returns the shortest nonzero code length of the literal
 // lengths lens, or 16 when none is.
