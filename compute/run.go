@@ -31,13 +31,18 @@ func Run(ctx context.Context, cfg Config, inputs []string, output string) error 
 	pool := newFilePool(defaultPoolSize())
 	defer pool.closeAll()
 	open := openerFor(pool)
-	readers := make([]*geotiff.Reader, 0, len(inputs))
-	for _, name := range inputs {
-		r, err := open(name)
+	// Parsing a thousand IFDs is work too: open on every worker.
+	readers := make([]*geotiff.Reader, len(inputs))
+	err = parallel(len(inputs), cfg.Workers, func(i int) error {
+		r, err := open(inputs[i])
 		if err != nil {
-			return &InputError{Path: name, Err: err}
+			return &InputError{Path: inputs[i], Err: err}
 		}
-		readers = append(readers, r)
+		readers[i] = r
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return run(ctx, cfg, inputs, readers, output, open)
 }
@@ -60,15 +65,20 @@ func RunReaders(ctx context.Context, cfg Config, names []string, readers []*geot
 
 func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Reader, output string, open opener) error {
 	ins := make([]*input, len(readers))
-	for i, r := range readers {
-		in, err := newInput(names[i], r, open)
-		if err != nil {
-			return err
+	defer func() {
+		for i, in := range ins {
+			if in != nil && in.maskR != nil && in.maskR != readers[i] {
+				in.maskR.Close()
+			}
 		}
+	}()
+	err := parallel(len(readers), cfg.Workers, func(i int) error {
+		in, err := newInput(names[i], readers[i], open)
 		ins[i] = in
-		if in.maskR != nil && in.maskR != r {
-			defer in.maskR.Close()
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if cfg.Type == geotiff.Invalid { // Mode's default
 		cfg.Type = modeType(ins)
