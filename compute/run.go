@@ -329,13 +329,20 @@ func (p *pipeline) nextUse(cover image.Rectangle) int {
 // probeLimit is the largest block probe decodes.
 const probeLimit = 16 << 20
 
-// probe decodes the first block of every input whose blocks are not huge,
-// so that an unsupported compression or sample type, or a damaged first
-// block, is reported before the output is created.
+// probeDecodes is the number of inputs whose first block probe decodes.
+const probeDecodes = 2
+
+// probe reports, before the output is created, an input whose compression
+// or sample type cannot be decoded (every input, from its tags), and a
+// first block that does not decode (the first inputs only: with thousands
+// of small inputs, decoding one block of each would double the run).
 func probe(srcs []*source) error {
 	var buf []byte
-	for _, s := range srcs {
-		if s.im.NumTiles() == 0 || s.im.TileBytes() > probeLimit {
+	for k, s := range srcs {
+		if err := s.im.Supported(); err != nil {
+			return &InputError{Path: s.name, Err: err}
+		}
+		if k >= probeDecodes || s.im.NumTiles() == 0 || s.im.TileBytes() > probeLimit {
 			continue
 		}
 		var err error
