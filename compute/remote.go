@@ -34,21 +34,60 @@ func defaultRemote() (*remote.Client, error) {
 
 // A remoteScope holds the remote files opened for one run: their
 // requests end with the run's context, and the files close with it.
+// early holds the files opened ahead, side by side, by name.
 type remoteScope struct {
 	ctx   context.Context
 	files []*remote.File
+	early map[string]opened
 }
+
+// An opened is the outcome of opening one remote file ahead.
+type opened struct {
+	f   *remote.File
+	err error
+}
+
+// openAhead is the number of remote inputs opened at once: each open
+// waits for one round trip.
+const openAhead = 16
 
 var (
 	remoteMu     sync.Mutex
 	remoteScopes = map[*filePool]*remoteScope{}
 )
 
-// bindRemote ties the remote inputs that pool's opener opens to ctx; the
-// function it returns closes them.
-func bindRemote(ctx context.Context, pool *filePool) func() {
+// bindRemote ties the remote inputs that pool's opener opens to ctx, and
+// opens the remote ones among names side by side (each open is a round
+// trip); the function it returns closes them.
+func bindRemote(ctx context.Context, pool *filePool, names []string) func() {
+	sc := &remoteScope{ctx: ctx, early: map[string]opened{}}
+	var remotes []string
+	for _, name := range names {
+		if remote.IsRemote(name) {
+			remotes = append(remotes, name)
+		}
+	}
+	if c, err := defaultRemote(); err == nil && len(remotes) > 1 {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, openAhead)
+		for _, name := range remotes {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				f, err := c.Open(ctx, name)
+				mu.Lock()
+				if prev, dup := sc.early[name]; dup && prev.f != nil {
+					prev.f.Close() // the same URL twice: opened again on use
+				}
+				sc.early[name] = opened{f, err}
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+	}
 	remoteMu.Lock()
-	remoteScopes[pool] = &remoteScope{ctx: ctx}
+	remoteScopes[pool] = sc
 	remoteMu.Unlock()
 	return func() {
 		remoteMu.Lock()
@@ -57,6 +96,11 @@ func bindRemote(ctx context.Context, pool *filePool) func() {
 		remoteMu.Unlock()
 		for _, f := range sc.files {
 			f.Close()
+		}
+		for _, o := range sc.early {
+			if o.f != nil {
+				o.f.Close()
+			}
 		}
 	}
 }
@@ -71,10 +115,20 @@ func openRemote(pool *filePool, name string) (*geotiff.Reader, error) {
 	sc := remoteScopes[pool]
 	remoteMu.Unlock()
 	ctx := context.Background()
+	var f *remote.File
 	if sc != nil {
 		ctx = sc.ctx
+		remoteMu.Lock()
+		o, ok := sc.early[name]
+		delete(sc.early, name)
+		remoteMu.Unlock()
+		if ok {
+			f, err = o.f, o.err
+		}
 	}
-	f, err := c.Open(ctx, name)
+	if f == nil && err == nil {
+		f, err = c.Open(ctx, name)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func Run(ctx context.Context, cfg Config, inputs []string, output string) error 
 	}
 	pool := newFilePool(defaultPoolSize())
 	defer pool.closeAll()
-	defer bindRemote(ctx, pool)()
+	defer bindRemote(ctx, pool, inputs)()
 	open := openerFor(pool)
 	readers := make([]*geotiff.Reader, 0, len(inputs))
 	for _, name := range inputs {

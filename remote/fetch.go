@@ -300,7 +300,8 @@ func parseContentRange(s string) (start, end, total int64, err error) {
 }
 
 // transient reports whether a transport error is worth a retry: a
-// timeout, a reset or refused connection, or a connection closed early.
+// timeout, a reset connection, or a connection closed early. A refused
+// connection is not: nothing listens there.
 func transient(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -310,7 +311,7 @@ func transient(err error) bool {
 		return true
 	}
 	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) ||
 		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "server closed")
 }
