@@ -27,8 +27,13 @@ type Client struct {
 
 	// mu guards the cache and the block maps, queues and streams of
 	// every file of the client.
+	// Cached blocks are in one of two lists, most recent first: fresh
+	// ones, fetched (mostly ahead) and not read yet, and read ones. The
+	// read ones go first when the cache is full: a stream reads its bytes
+	// once, and read-ahead dropped before it is read costs a request.
 	mu    sync.Mutex
-	lru   list.List // *block holding data, most recently used first
+	fresh list.List // *block
+	lru   list.List // *block
 	used  int64     // bytes in the cache
 	files int       // open files
 	stats counters
@@ -88,6 +93,15 @@ func NewClient(opts Options) *Client {
 		}
 	}
 	return &Client{opts: opts, http: &http.Client{Transport: tr}, sem: make(chan struct{}, opts.Requests)}
+}
+
+// cacheCap returns the cache's capacity: CacheBytes when set, else
+// 64 MiB or 8 MiB per open file, whichever is more. Called with c.mu held.
+func (c *Client) cacheCap() int64 {
+	if c.opts.CacheBytes > 0 {
+		return c.opts.CacheBytes
+	}
+	return max(64<<20, int64(c.files)*(8<<20))
 }
 
 // Stats returns the client's network use so far.

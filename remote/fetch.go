@@ -84,12 +84,14 @@ type target interface {
 	explain(status int, body []byte) string
 }
 
-// A part is the result of one range request: the bytes from off, and the
-// size of the whole object (-1 when the server does not say).
+// A part is the result of one range request: the bytes from off in
+// chunks that end on block boundaries, and the size of the whole object
+// (-1 when the server does not say).
 type part struct {
-	off   int64
-	data  []byte
-	total int64
+	off    int64
+	chunks [][]byte
+	total  int64
+	data   []byte // the whole object, when whole and small
 	// whole is set when the server sent the whole object instead of the
 	// range (first requests only): then data holds it, or file does.
 	whole bool
@@ -178,15 +180,22 @@ func (c *Client) attempt(ctx context.Context, t target, rng string, off, n int64
 			return nil, &Error{URL: t.display(), Range: rng, Status: resp.StatusCode,
 				Msg: fmt.Sprintf("the server sent bytes %d-%d, want %d-%d", start, end, off, want)}, false, 0
 		}
-		data := make([]byte, end-start+1)
-		if _, err := io.ReadFull(body, data); err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
+		// Read straight into block-sized buffers, which the cache keeps.
+		p := &part{off: off, total: total}
+		bs := c.opts.BlockBytes
+		for pos := start; pos <= end; {
+			chunk := make([]byte, min(bs-pos%bs, end+1-pos))
+			if _, err := io.ReadFull(body, chunk); err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return nil, &Error{URL: t.display(), Range: rng, Status: resp.StatusCode,
+					Msg: fmt.Sprintf("short body: want %d bytes", end-start+1), Err: cleanNetErr(err)}, true, 0
 			}
-			return nil, &Error{URL: t.display(), Range: rng, Status: resp.StatusCode,
-				Msg: fmt.Sprintf("short body: want %d bytes", len(data)), Err: cleanNetErr(err)}, true, 0
+			p.chunks = append(p.chunks, chunk)
+			pos += int64(len(chunk))
 		}
-		return &part{off: off, data: data, total: total}, nil, false, 0
+		return p, nil, false, 0
 	case http.StatusOK:
 		if !first {
 			return nil, &Error{URL: t.display(), Range: rng, Status: resp.StatusCode,

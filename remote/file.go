@@ -42,9 +42,10 @@ type File struct {
 type block struct {
 	f    *File
 	i    int64
-	data []byte
-	req  *request      // the request that fetched or fetches it; nil for the header
-	elem *list.Element // in the client's LRU list, once cached
+	data  []byte
+	req   *request      // the request that fetched or fetches it; nil for the header
+	elem  *list.Element // in c.fresh or c.lru, once cached
+	fresh bool          // in c.fresh: not read since it was fetched
 }
 
 // A request fetches blocks [start, end) of a file.
@@ -55,11 +56,12 @@ type request struct {
 	err        error
 }
 
-// A stream is a run of sequential reads: next is the first block not yet
-// requested ahead of it, ra the current read-ahead in blocks.
+// A stream is a run of sequential reads from block start: next is the
+// first block not yet requested ahead of it, ra the current read-ahead in
+// blocks.
 type stream struct {
-	next, ra int64
-	tick     uint64
+	start, next, ra int64
+	tick            uint64
 }
 
 // errClosed is returned by reads after Close.
@@ -100,7 +102,7 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	}
 	bs := f.c.opts.BlockBytes
 	b0, b1 := off/bs, (off+n-1)/bs+1
-	need, err := f.plan(b0, b1)
+	need, pending, err := f.plan(b0, b1)
 	if err != nil {
 		return 0, err
 	}
@@ -111,6 +113,14 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 				return 0, blk.req.err
 			}
 		}
+	}
+	if pending {
+		// The blocks fetched for this read count as read.
+		f.c.mu.Lock()
+		for _, blk := range need {
+			f.c.touch(blk)
+		}
+		f.c.mu.Unlock()
 	}
 	done := int64(0)
 	for j, blk := range need {
@@ -161,15 +171,15 @@ func (f *File) Close() error {
 
 // plan returns blocks [b0, b1), queueing requests for the missing ones
 // and for the read-ahead. Pending blocks keep their req, which the caller
-// waits on.
-func (f *File) plan(b0, b1 int64) ([]*block, error) {
+// waits on; pending reports whether there are any.
+func (f *File) plan(b0, b1 int64) (need []*block, pending bool, err error) {
 	c := f.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if f.closed {
-		return nil, fmt.Errorf("%s: %w", f.name, errClosed)
+		return nil, false, fmt.Errorf("%s: %w", f.name, errClosed)
 	}
-	need := make([]*block, 0, b1-b0)
+	need = make([]*block, 0, b1-b0)
 	run := int64(-1) // first block of the current run of missing blocks
 	for i := b0; i < b1; i++ {
 		blk := f.blocks[i]
@@ -178,6 +188,7 @@ func (f *File) plan(b0, b1 int64) ([]*block, error) {
 				run = i
 			}
 			need = append(need, nil)
+			pending = true
 			continue
 		}
 		if run >= 0 {
@@ -188,6 +199,7 @@ func (f *File) plan(b0, b1 int64) ([]*block, error) {
 			c.touch(blk)
 		} else {
 			blk.req.demand = true
+			pending = true
 		}
 		need = append(need, blk)
 	}
@@ -201,9 +213,9 @@ func (f *File) plan(b0, b1 int64) ([]*block, error) {
 	}
 	if s, e := f.readahead(b0, b1); s < e {
 		// In pieces, so that they travel side by side.
-		f.fetchMissing(s, e, max((e-s)/int64(f.c.opts.PerFile), (256<<10)/f.c.opts.BlockBytes))
+		f.fetchMissing(s, e, max((e-s)/2, (512<<10)/f.c.opts.BlockBytes))
 	}
-	return need, nil
+	return need, pending, nil
 }
 
 // fetchMissing queues read-ahead requests of at most maxb blocks for the
@@ -272,30 +284,33 @@ func (f *File) enqueue(s, e int64, demand bool, maxb int64) {
 }
 
 // readahead returns the blocks [s, e) to fetch ahead of a read of blocks
-// [b0, b1): the read continues a stream (it falls inside the stream's
-// window, or just after it), which then keeps at least half its
-// read-ahead requested ahead of the read, doubling it each time; or it
-// starts one (the block before it is held: the reads go forward).
+// [b0, b1). A read continues a stream when it falls between the stream's
+// start and just after what the stream requested; the stream then keeps
+// at least half its read-ahead requested ahead of the read, doubling it
+// each time it runs short (from twice the read's size, at least 64 KiB).
+// A read starts a stream when the block before it is held: the reads go
+// forward.
 func (f *File) readahead(b0, b1 int64) (s, e int64) {
 	c := f.c
 	o := &c.opts
-	maxRA := min(o.ReadaheadBytes, o.CacheBytes/4/int64(max(1, c.files))) / o.BlockBytes
+	maxRA := min(o.ReadaheadBytes, c.cacheCap()/int64(max(1, c.files))) / o.BlockBytes
 	if maxRA < 1 {
 		return 0, 0
 	}
 	gap := (o.GapBytes + o.BlockBytes - 1) / o.BlockBytes
 	last := f.nblocks()
+	read := b1 - b0
 	f.tick++
 	for k := range f.streams {
 		st := &f.streams[k]
-		if st.ra == 0 || b0 < st.next-2*st.ra-gap || b0 > st.next+gap {
+		if st.ra == 0 || b0 < st.start-gap || b0 > st.next+gap {
 			continue
 		}
 		st.tick = f.tick
-		if st.next-b1 >= st.ra/2 {
+		if st.next-b1 >= min(max(st.ra, 2*read), maxRA)/2 {
 			return 0, 0 // enough requested ahead
 		}
-		st.ra = min(2*st.ra, maxRA)
+		st.ra = min(max(2*st.ra, 2*read), maxRA)
 		s, e = max(st.next, b1), min(b1+st.ra, last)
 		st.next = max(st.next, e)
 		return s, e
@@ -309,9 +324,9 @@ func (f *File) readahead(b0, b1 int64) (s, e int64) {
 			old = k
 		}
 	}
-	ra := min(max(1, (64<<10)/o.BlockBytes), maxRA)
+	ra := min(max((64<<10)/o.BlockBytes, 2*read), maxRA)
 	e = min(b1+ra, last)
-	f.streams[old] = stream{next: e, ra: ra, tick: f.tick}
+	f.streams[old] = stream{start: b0, next: e, ra: ra, tick: f.tick}
 	return b1, e
 }
 
@@ -401,14 +416,13 @@ func (f *File) fetch(r *request) {
 func (f *File) store(p *part, r *request) {
 	c := f.c
 	bs := c.opts.BlockBytes
-	for i := p.off / bs; i*bs < p.off+int64(len(p.data)); i++ {
-		lo := i*bs - p.off
-		hi := min(lo+bs, int64(len(p.data)))
-		if hi-lo < bs && p.off+hi < f.size {
+	pos := p.off
+	for _, data := range p.chunks {
+		i := pos / bs
+		pos += int64(len(data))
+		if pos%bs != 0 && pos < f.size {
 			break // a partial block that is not the file's last
 		}
-		data := make([]byte, hi-lo)
-		copy(data, p.data[lo:hi])
 		blk := f.blocks[i]
 		switch {
 		case f.closed:
@@ -423,34 +437,51 @@ func (f *File) store(p *part, r *request) {
 			continue
 		}
 		blk.data = data
-		blk.elem = c.lru.PushFront(blk)
+		blk.elem, blk.fresh = c.fresh.PushFront(blk), true
 		c.used += int64(len(data))
 	}
 	c.evict()
 }
 
-// touch marks blk as just used.
+// touch marks blk as just read.
 func (c *Client) touch(blk *block) {
-	if blk.elem != nil {
+	switch {
+	case blk.elem == nil:
+	case blk.fresh:
+		c.fresh.Remove(blk.elem)
+		blk.elem, blk.fresh = c.lru.PushFront(blk), false
+	default:
 		c.lru.MoveToFront(blk.elem)
 	}
 }
 
 // drop removes blk from the cache.
 func (c *Client) drop(blk *block) {
-	if blk.elem != nil {
-		c.lru.Remove(blk.elem)
-		blk.elem = nil
-		c.used -= int64(len(blk.data))
+	if blk.elem == nil {
+		return
 	}
+	if blk.fresh {
+		c.fresh.Remove(blk.elem)
+	} else {
+		c.lru.Remove(blk.elem)
+	}
+	blk.elem = nil
+	c.used -= int64(len(blk.data))
 }
 
-// evict drops the least recently used blocks until the cache fits.
+// evict drops blocks until the cache fits: the least recently read
+// first, then the oldest of those not read yet.
 func (c *Client) evict() {
-	for c.used > c.opts.CacheBytes && c.lru.Len() > 0 {
-		blk := c.lru.Remove(c.lru.Back()).(*block)
-		blk.elem = nil
-		c.used -= int64(len(blk.data))
+	limit := c.cacheCap()
+	for c.used > limit {
+		e := c.lru.Back()
+		if e == nil {
+			if e = c.fresh.Back(); e == nil {
+				return
+			}
+		}
+		blk := e.Value.(*block)
+		c.drop(blk)
 		if blk.f.blocks != nil && blk.f.blocks[blk.i] == blk {
 			delete(blk.f.blocks, blk.i)
 		}

@@ -85,6 +85,9 @@ func TestConcurrentReads(t *testing.T) {
 	}
 	c.mu.Lock()
 	used := c.used
+	if c.fresh.Len()+c.lru.Len() == 0 {
+		t.Error("nothing cached")
+	}
 	c.mu.Unlock()
 	if used > 256<<10 {
 		t.Errorf("cache holds %d bytes, over its cap of %d", used, 256<<10)

@@ -26,14 +26,15 @@ type Options struct {
 	MaxRequestBytes int64
 	// ReadaheadBytes caps how far ahead of sequential reads a file
 	// fetches. It starts at 64 KiB and doubles while reads stay
-	// sequential, and is never more than a quarter of CacheBytes shared
-	// by the open files. Default 8 MiB.
+	// sequential, and is never more than the cache's share of one open
+	// file. Default 8 MiB.
 	ReadaheadBytes int64
 	// CacheBytes caps the byte cache shared by the client's files.
-	// Default 64 MiB.
+	// Default (0): 64 MiB, or 8 MiB per open file when that is more, so
+	// that each file has room to read ahead.
 	CacheBytes int64
 	// Requests caps the requests in flight for the whole client, and
-	// PerFile those for one file. Defaults 16 and 6.
+	// PerFile those for one file. Defaults 32 and 6.
 	Requests int
 	PerFile  int
 	// Retries is the number of times a request is tried again after a
@@ -71,14 +72,13 @@ func (o Options) withDefaults() Options {
 	def(&o.GapBytes, 64<<10)
 	def(&o.MaxRequestBytes, 2<<20)
 	def(&o.ReadaheadBytes, 8<<20)
-	def(&o.CacheBytes, 64<<20)
 	// The header read fills whole blocks.
 	o.HeaderBytes = (o.HeaderBytes + o.BlockBytes - 1) / o.BlockBytes * o.BlockBytes
 	if o.MaxRequestBytes < o.BlockBytes {
 		o.MaxRequestBytes = o.BlockBytes
 	}
 	if o.Requests <= 0 {
-		o.Requests = 16
+		o.Requests = 32
 	}
 	if o.PerFile <= 0 {
 		o.PerFile = 6
