@@ -40,8 +40,8 @@ type File struct {
 // A block is BlockBytes of the file (less for the last one): cached when
 // data is set, else pending on req.
 type block struct {
-	f    *File
-	i    int64
+	f     *File
+	i     int64
 	data  []byte
 	req   *request      // the request that fetched or fetches it; nil for the header
 	elem  *list.Element // in c.fresh or c.lru, once cached
