@@ -169,7 +169,7 @@ func TestRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newFaultServer(t, map[string][]byte{"a.bin": data})
 			opts := fastOptions()
-			opts.Timeout = 300 * time.Millisecond
+			opts.Timeout = time.Second // the stalled request is given up after this
 			c := NewClient(opts)
 			f := openTest(t, c, s.url("a.bin"))
 			tt.inject(s) // the faults hit the reads after the header
