@@ -18,6 +18,10 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
+// errNoSDKCredentials is returned when the AWS SDK's chain finds no
+// credentials source.
+var errNoSDKCredentials = errors.New("the AWS SDK found no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or AWS_NO_SIGN_REQUEST=YES")
+
 // emptySHA256 is the SHA-256 of an empty payload, the body of a GET.
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -27,7 +31,7 @@ type s3Config struct {
 	endpoint  *url.URL
 	pathStyle bool // bucket in the path, not in the host name
 	region    string
-	creds     *aws.Credentials // nil: requests are not signed
+	creds     aws.CredentialsProvider // nil: requests are not signed
 	signer    *v4.Signer
 }
 
@@ -100,17 +104,29 @@ func loadS3Config(env func(string) string) (*s3Config, error) {
 		if id == "" || secret == "" {
 			id, secret, token = prof("aws_access_key_id"), prof("aws_secret_access_key"), prof("aws_session_token")
 		}
-		if id == "" || secret == "" {
+		switch {
+		case id != "" && secret != "":
+			cfg.creds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+				return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token, Source: "gomean"}, nil
+			})
+		case sdkCredentials != nil:
+			// Built with -tags awsconfig: the AWS SDK's whole chain (SSO,
+			// assume role, credential_process, web identity, IMDS, ECS).
+			p, err := sdkCredentials(profile)
+			if err != nil {
+				return nil, fmt.Errorf("s3: credentials: %w", err)
+			}
+			cfg.creds = p // cached by the SDK
+		default:
 			msg := "s3: no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE to a profile with keys, or AWS_NO_SIGN_REQUEST=YES for a public bucket"
 			for _, k := range []string{"sso_session", "sso_start_url", "role_arn", "credential_process", "web_identity_token_file"} {
 				if prof(k) != "" {
-					msg += fmt.Sprintf(" (profile %q uses %s, which gomean does not support: export keys with `aws configure export-credentials --format env`)", profile, k)
+					msg += fmt.Sprintf(" (profile %q uses %s, which needs gomean built with -tags awsconfig; or export keys with `aws configure export-credentials --format env`)", profile, k)
 					break
 				}
 			}
 			return nil, errors.New(msg)
 		}
-		cfg.creds = &aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token, Source: "gomean"}
 		cfg.signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	}
 
@@ -233,7 +249,11 @@ func (t *s3Target) request(ctx context.Context, rng string) (*http.Request, erro
 	req.Header.Set("User-Agent", "gomean")
 	req.Header.Set("X-Amz-Content-Sha256", emptySHA256)
 	if t.cfg.creds != nil {
-		if err := t.cfg.signer.SignHTTP(ctx, *t.cfg.creds, req, emptySHA256, "s3", t.cfg.region, time.Now()); err != nil {
+		creds, err := t.cfg.creds.Retrieve(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("s3: credentials: %w", err)
+		}
+		if err := t.cfg.signer.SignHTTP(ctx, creds, req, emptySHA256, "s3", t.cfg.region, time.Now()); err != nil {
 			return nil, fmt.Errorf("s3: sign request: %w", err)
 		}
 	}

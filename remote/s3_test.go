@@ -79,6 +79,9 @@ func TestS3(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "no credentials" && sdkCredentials != nil {
+				t.Skip("built with -tags awsconfig: the AWS SDK's chain looks further (instance credentials)")
+			}
 			env := s3.Env()
 			if tt.env != nil {
 				tt.env(env)
