@@ -142,5 +142,39 @@ func openRemote(pool *filePool, name string) (*geotiff.Reader, error) {
 		sc.files = append(sc.files, f)
 		remoteMu.Unlock()
 	}
+	if im := r.Image(); im != nil {
+		f.Prefetch(firstRow(im))
+	}
 	return r, nil
+}
+
+// prefetchBytes caps what is asked for ahead of the pipeline at open.
+const prefetchBytes = 8 << 20
+
+// firstRow returns the byte span of the blocks of im's first 256 rows
+// (plane 0), which the pipeline reads first, as far as they lie in order
+// in the file, at most prefetchBytes; 0, 0 when there is none.
+func firstRow(im *geotiff.Image) (off, n int64) {
+	offs, counts := im.Fields.Get(geotiff.TagTileOffsets), im.Fields.Get(geotiff.TagTileByteCounts)
+	if offs == nil || counts == nil {
+		offs, counts = im.Fields.Get(geotiff.TagStripOffsets), im.Fields.Get(geotiff.TagStripByteCounts)
+	}
+	if offs == nil || counts == nil {
+		return 0, 0
+	}
+	o, c := offs.Uints(), counts.Uints()
+	g := im.Grid()
+	rows := max(1, (256+g.TileHeight-1)/max(1, g.TileHeight))
+	k := min(g.Across()*rows, len(o), len(c))
+	if k == 0 {
+		return 0, 0
+	}
+	start, end := o[0], o[0]
+	for i := range k {
+		if o[i] < end || o[i]-end > 64<<10 || c[i] > prefetchBytes || o[i]+c[i]-start > prefetchBytes {
+			break // out of order, far apart, or enough
+		}
+		end = o[i] + c[i]
+	}
+	return int64(start), int64(end - start)
 }

@@ -118,3 +118,17 @@ func TestRemoteS3MatchesLocal(t *testing.T) {
 		t.Fatalf("output over S3 (%d bytes) differs from the local output (%d bytes)", len(wb), len(wa))
 	}
 }
+
+func TestFirstRow(t *testing.T) {
+	r, err := geotiff.Open(filepath.Join("..", "testdata", "dem", "dem_a.tif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	im := r.Image()
+	offs, counts := im.Fields.Get(geotiff.TagTileOffsets).Uints(), im.Fields.Get(geotiff.TagTileByteCounts).Uints()
+	off, n := firstRow(im) // 600 px wide in 256² tiles: 3 across
+	if off != int64(offs[0]) || off+n != int64(offs[2]+counts[2]) {
+		t.Errorf("firstRow = %d+%d, want %d to %d", off, n, offs[0], offs[2]+counts[2])
+	}
+}

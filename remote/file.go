@@ -139,6 +139,35 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	return int(n), eof
 }
 
+// Prefetch tells f that bytes [off, off+n) will be read soon, front to
+// back: the missing ones are fetched in the background (merged, in pieces
+// side by side), and reads from off on continue as a stream, with
+// read-ahead past off+n. It does not wait, and reading is correct without
+// it.
+func (f *File) Prefetch(off, n int64) {
+	if f.local != nil || off < 0 || n <= 0 || off >= f.size {
+		return
+	}
+	n = min(n, f.size-off)
+	c := f.c
+	o := &c.opts
+	b0, b1 := off/o.BlockBytes, (off+n-1)/o.BlockBytes+1
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f.closed {
+		return
+	}
+	f.fetchMissing(b0, b1, max((b1-b0)/int64(o.PerFile), (512<<10)/o.BlockBytes))
+	old := 0
+	for k := range f.streams {
+		if f.streams[k].tick < f.streams[old].tick {
+			old = k
+		}
+	}
+	f.tick++
+	f.streams[old] = stream{start: b0, next: b1, ra: max(b1-b0, (64<<10)/o.BlockBytes), tick: f.tick}
+}
+
 // Close cancels the file's requests and drops its cached blocks.
 func (f *File) Close() error {
 	c := f.c

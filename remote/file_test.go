@@ -56,8 +56,7 @@ func TestReadAtMatchesBytes(t *testing.T) {
 
 func TestConcurrentReads(t *testing.T) {
 	data := testData(2<<20, 2)
-	s := newFaultServer(t, map[string][]byte{"a.bin": data})
-	s.delay = 5 * time.Millisecond
+	s := newFaultServer(t, map[string][]byte{"a.bin": data}, func(s *faultServer) { s.delay = 5 * time.Millisecond })
 	c := NewClient(Options{CacheBytes: 256 << 10, RetryDelay: time.Millisecond})
 	f := openTest(t, c, s.url("a.bin"))
 	var wg sync.WaitGroup
@@ -102,8 +101,7 @@ func TestConcurrentReads(t *testing.T) {
 // into a few requests, several in flight, fetching about the file's size.
 func TestSequentialReadMerges(t *testing.T) {
 	data := testData(4<<20, 3)
-	s := newFaultServer(t, map[string][]byte{"a.bin": data})
-	s.delay = 20 * time.Millisecond
+	s := newFaultServer(t, map[string][]byte{"a.bin": data}, func(s *faultServer) { s.delay = 20 * time.Millisecond })
 	c := NewClient(fastOptions())
 	f := openTest(t, c, s.url("a.bin"))
 	got := readAll(t, f, f.Size(), 30_000)
@@ -351,5 +349,36 @@ func TestContentRange(t *testing.T) {
 		if (err == nil) != tt.ok || tt.ok && (s != tt.start || e != tt.end || tot != tt.total) {
 			t.Errorf("parseContentRange(%q) = %d, %d, %d, %v", tt.in, s, e, tot, err)
 		}
+	}
+}
+
+// TestPrefetch: bytes asked for ahead are fetched in the background, in a
+// few requests, and the reads that follow cost none.
+func TestPrefetch(t *testing.T) {
+	data := testData(3<<20, 13)
+	s := newFaultServer(t, map[string][]byte{"a.bin": data})
+	c := NewClient(fastOptions())
+	f := openTest(t, c, s.url("a.bin"))
+	f.Prefetch(1<<20, 1<<20)
+	f.Prefetch(-1, 10)    // ignored
+	f.Prefetch(5<<20, 10) // past the end: ignored
+	deadline := time.Now().Add(5 * time.Second)
+	for s.requests.Load() < 3 && time.Now().Before(deadline) { // the header, then 1 MiB in 2 pieces
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	before := s.requests.Load()
+	buf := make([]byte, 100_000)
+	for off := int64(1 << 20); off+int64(len(buf)) <= 2<<20; off += int64(len(buf)) {
+		if _, err := f.ReadAt(buf, off); err != nil || !bytes.Equal(buf, data[off:off+int64(len(buf))]) {
+			t.Fatalf("read at %d: %v, or wrong bytes", off, err)
+		}
+	}
+	if before != 3 {
+		t.Errorf("%d requests for the header and a 1 MiB prefetch, want 3", before)
+	}
+	// The reads continue the prefetch as a stream: read-ahead past it, bounded.
+	if st := f.Stats(); st.Bytes > 2<<20+64<<10+int64(c.opts.ReadaheadBytes) {
+		t.Errorf("fetched %d bytes", st.Bytes)
 	}
 }

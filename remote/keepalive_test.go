@@ -13,14 +13,15 @@ import (
 // requests, and no more than the requests in flight at once.
 func TestKeepAlive(t *testing.T) {
 	data := testData(3<<20, 12)
-	s := newFaultServer(t, map[string][]byte{"a.bin": data})
 	var conns atomic.Int64
-	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			conns.Add(1)
+	s := newFaultServer(t, map[string][]byte{"a.bin": data}, func(s *faultServer) {
+		s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				conns.Add(1)
+			}
 		}
-	}
-	s.delay = 2 * time.Millisecond
+		s.delay = 2 * time.Millisecond
+	})
 	c := NewClient(Options{BlockBytes: 4096, HeaderBytes: 4096, MaxRequestBytes: 64 << 10, ReadaheadBytes: 256 << 10, PerFile: 2})
 	f := openTest(t, c, s.url("a.bin"))
 	if got := readAll(t, f, f.Size(), 10_000); !bytes.Equal(got, data) {

@@ -42,10 +42,16 @@ type faultServer struct {
 	ranges []string
 }
 
-func newFaultServer(t *testing.T, files map[string][]byte) *faultServer {
+// newFaultServer starts a server of files; setup, if any, runs before it
+// starts (to set delay or hooks).
+func newFaultServer(t *testing.T, files map[string][]byte, setup ...func(*faultServer)) *faultServer {
 	t.Helper()
 	s := &faultServer{files: files}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	for _, f := range setup {
+		f(s)
+	}
+	s.srv.Start()
 	t.Cleanup(s.srv.Close)
 	return s
 }
