@@ -19,7 +19,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN GOARM="${TARGETVARIANT#v}" CGO_ENABLED=0 GOOS="${TARGETOS:-linux}" GOARCH="${TARGETARCH:-amd64}" \
-    go build -trimpath -buildvcs=false \
+    go build -trimpath -buildvcs=false -tags nethttpomithttp2 \
       -ldflags "-s -w -buildid= -X main.version=${VERSION} -X main.commit=${COMMIT}" \
       -o /out/gomean ./cmd/gomean
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/remote"
 	"github.com/gomean/gomean/sidecar"
 )
 
@@ -230,9 +231,13 @@ func exactInt64(t geotiff.SampleType, text string) (uint64, bool) {
 	return v, err == nil
 }
 
-// openerFor returns an opener that reads files through pool.
+// openerFor returns an opener that reads files through pool, and remote
+// inputs (URLs) through the remote package.
 func openerFor(pool *filePool) opener {
 	return func(name string) (*geotiff.Reader, error) {
+		if remote.IsRemote(name) {
+			return openRemote(pool, name)
+		}
 		pf, size, err := pool.openPooled(name)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {

@@ -30,6 +30,7 @@ func Run(ctx context.Context, cfg Config, inputs []string, output string) error 
 	}
 	pool := newFilePool(defaultPoolSize())
 	defer pool.closeAll()
+	defer bindRemote(ctx, pool, inputs)()
 	open := openerFor(pool)
 	// Parsing a thousand IFDs is work too: open on every worker.
 	readers := make([]*geotiff.Reader, len(inputs))

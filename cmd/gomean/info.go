@@ -115,11 +115,11 @@ type crsInfo struct {
 
 // describe opens name and gathers its info.
 func describe(name string) (*fileInfo, error) {
-	r, err := geotiff.Open(name)
+	r, done, err := openRaster(context.Background(), name)
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
+	defer done()
 	main := r.Image()
 	im, side, wkt := applySidecars(name, main)
 	info := &fileInfo{

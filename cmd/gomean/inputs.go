@@ -5,13 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gomean/gomean/remote"
 )
 
 // expandInputs turns the positional arguments into input paths: @FILE
 // reads one path per line from FILE (blank lines and lines starting with
 // # are skipped), and an argument with glob characters that names no file
 // is expanded with filepath.Glob (for shells that do not, or quoted
-// patterns). Paths are kept in order.
+// patterns). Remote inputs (URLs, /vsicurl/, /vsis3/) are kept as given:
+// globs stay local. Paths are kept in order.
 func expandInputs(args []string) ([]string, error) {
 	var out []string
 	for _, a := range args {
@@ -63,7 +66,7 @@ func readList(name string) ([]string, error) {
 }
 
 func expandGlob(p, list string) ([]string, error) {
-	if !strings.ContainsAny(p, "*?[") {
+	if !strings.ContainsAny(p, "*?[") || remote.IsRemote(p) {
 		return []string{p}, nil
 	}
 	if _, err := os.Stat(p); err == nil {
