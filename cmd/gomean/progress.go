@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
-
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
+	"time"
 )
 
 // A progress reports tiles done to the user: a progress bar on a
@@ -71,33 +70,63 @@ func (g *gdalProgress) finish(ok bool) {
 	fmt.Fprintln(g.w, " - done.")
 }
 
-// barProgress draws a bar with tiles done / total, rate and ETA.
+// barProgress draws a one-line bar on a terminal: tiles done / total,
+// the rate and the time left, redrawn at most every refresh. It is our own
+// few lines rather than a progress-bar library, whose width tables and
+// ANSI handling cost a quarter of a megabyte of the static binary.
 type barProgress struct {
-	once sync.Once
-	w    io.Writer
-	p    *mpb.Progress
-	bar  *mpb.Bar
+	mu    sync.Mutex
+	w     io.Writer
+	start time.Time
+	drawn time.Time
+	done  int
+	total int
 }
 
+// refresh is the shortest interval between two redraws.
+const refresh = 150 * time.Millisecond
+
 func (b *barProgress) update(done, total int) {
-	b.once.Do(func() {
-		b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithWidth(40), mpb.WithAutoRefresh())
-		b.bar = b.p.AddBar(int64(total),
-			mpb.PrependDecorators(decor.CountersNoUnit("%d / %d tiles", decor.WCSyncWidth)),
-			mpb.AppendDecorators(
-				decor.AverageSpeed(nil, " %.1f tiles/s"),
-				decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO),
-			))
-	})
-	b.bar.SetCurrent(int64(done))
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	if b.start.IsZero() {
+		b.start = now
+	}
+	b.done, b.total = done, total
+	if done < total && now.Sub(b.drawn) < refresh {
+		return
+	}
+	b.drawn = now
+	b.draw(now)
+}
+
+// draw writes the bar over the current line; b.mu is held.
+func (b *barProgress) draw(now time.Time) {
+	const width = 40
+	fill := width
+	if b.total > 0 {
+		fill = b.done * width / b.total
+	}
+	bar := strings.Repeat("=", fill) + strings.Repeat(" ", width-fill)
+	line := fmt.Sprintf("\r[%s] %d / %d tiles", bar, b.done, b.total)
+	if el := now.Sub(b.start).Seconds(); el > 0.2 && b.done > 0 {
+		rate := float64(b.done) / el
+		left := time.Duration(float64(b.total-b.done) / rate * float64(time.Second)).Round(time.Second)
+		line += fmt.Sprintf(" %.1f tiles/s ETA %v", rate, left)
+	}
+	fmt.Fprint(b.w, line+"\x1b[K")
 }
 
 func (b *barProgress) finish(ok bool) {
-	if b.p == nil {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.start.IsZero() {
 		return
 	}
-	if !ok {
-		b.bar.Abort(false)
+	if ok {
+		b.done = b.total
+		b.draw(time.Now())
 	}
-	b.p.Wait()
+	fmt.Fprintln(b.w)
 }
