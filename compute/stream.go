@@ -329,45 +329,61 @@ func (sr *streamRun) fold(wk *worker, k int, want image.Rectangle, acc *accum) e
 	if p.cfg.Weights != nil {
 		weight = p.cfg.Weights[k]
 	}
+	// foldBlock folds the part of block i (of plane plane) in want.
+	foldBlock := func(i, plane int, data []byte) error {
+		b := s.grid.Bounds(i % s.plane)
+		clip := b.Intersect(want)
+		n := clip.Dx()
+		if len(wk.out) < n {
+			wk.out = make([]float64, n)
+		}
+		vals := wk.out[:n]
+		for j, band := range p.bands {
+			if s.planeOf(band) != plane {
+				continue
+			}
+			for y := clip.Min.Y; y < clip.Max.Y; y++ {
+				first := ((y-b.Min.Y)*b.Dx()+clip.Min.X-b.Min.X)*tb + s.sampleOf(band)
+				s.decs[band].decode(vals, data, first, tb)
+				sr.foldRow(acc, j*sr.spanPx+(y-want.Min.Y)*sr.spanW+clip.Min.X-want.Min.X, vals, weight)
+			}
+		}
+		return nil
+	}
 	rows := p.rowStreamed(s)
 	for plane := range s.uses {
 		if !needsPlane(s, p.bands, plane) {
 			continue
 		}
-		for row := cover.Min.Y; row < cover.Max.Y; row++ {
-			for col := cover.Min.X; col < cover.Max.X; col++ {
-				i := s.im.TileIndex(col, row, plane)
-				if rows {
-					b := s.grid.Bounds(i % s.plane)
-					if len(wk.out) < b.Dx() {
-						wk.out = make([]float64, b.Dx())
-					}
-					if err := sr.foldRows(wk, k, i, plane, b, b.Intersect(want), want, acc, weight); err != nil {
-						return err
-					}
-					continue
-				}
-				data, err := s.r.ReadTile(s.im, i, wk.buf)
+		if !rows {
+			// Blocks with consecutive indices are read together where they
+			// lie together in the file, as GDAL writes strips: the whole
+			// cover when it spans every block column, else row by row.
+			step, runs := cover.Dx(), cover.Dy()
+			if cover.Dx() == s.grid.Across() {
+				step, runs = cover.Dx()*cover.Dy(), 1
+			}
+			for r := range runs {
+				first := s.im.TileIndex(cover.Min.X, cover.Min.Y+r, plane)
+				data, err := s.r.ReadTiles(s.im, first, step, wk.buf, func(i int, data []byte) error {
+					return foldBlock(i, plane, data)
+				})
 				wk.buf = data
 				if err != nil {
 					return &InputError{Path: s.name, Err: err}
 				}
+			}
+			continue
+		}
+		for row := cover.Min.Y; row < cover.Max.Y; row++ {
+			for col := cover.Min.X; col < cover.Max.X; col++ {
+				i := s.im.TileIndex(col, row, plane)
 				b := s.grid.Bounds(i % s.plane)
-				clip := b.Intersect(want)
-				n := clip.Dx()
-				if len(wk.out) < n {
-					wk.out = make([]float64, n)
+				if len(wk.out) < b.Dx() {
+					wk.out = make([]float64, b.Dx())
 				}
-				vals := wk.out[:n]
-				for j, band := range p.bands {
-					if s.planeOf(band) != plane {
-						continue
-					}
-					for y := clip.Min.Y; y < clip.Max.Y; y++ {
-						first := ((y-b.Min.Y)*b.Dx()+clip.Min.X-b.Min.X)*tb + s.sampleOf(band)
-						s.decs[band].decode(vals, data, first, tb)
-						sr.foldRow(acc, j*sr.spanPx+(y-want.Min.Y)*sr.spanW+clip.Min.X-want.Min.X, vals, weight)
-					}
+				if err := sr.foldRows(wk, k, i, plane, b, b.Intersect(want), want, acc, weight); err != nil {
+					return err
 				}
 			}
 		}
