@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/gomean/gomean/deflate"
@@ -163,12 +164,20 @@ func TestZstdMaxDecodedReal(t *testing.T) {
 }
 
 func ExampleReader_ReadTile_refusesImpossibleBlocks() {
-	r, err := Open("../testdata/hostile/alloc_deflate_1gib_tile.tif")
+	name := "../testdata/hostile/alloc_deflate_1gib_tile.tif"
+	data, err := os.ReadFile(name)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer r.Close()
+	// 1 GiB blocks are allowed (the default on 64-bit systems; 32-bit
+	// ones allow 256 MiB and would refuse the file at open).
+	r, err := NewReaderOptions(bytes.NewReader(data), int64(len(data)),
+		ReaderOptions{Name: name, Limits: Limits{MaxTileBytes: 1 << 30}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	im := r.Image()
 	_, err = r.ReadTile(im, 0, nil) // refused before the 1 GiB tile is allocated
 	fmt.Println(err)

@@ -153,14 +153,14 @@ func atoi(s string) int {
 		neg = s[0] == '-'
 		s = s[1:]
 	}
-	n := 0
+	var n int64 // int64: on 32-bit systems n*10 would wrap before the clamp
 	for i := 0; i < len(s) && isDigit(s[i]); i++ {
-		n = min(n*10+int(s[i]-'0'), math.MaxInt32)
+		n = min(n*10+int64(s[i]-'0'), math.MaxInt32)
 	}
 	if neg {
-		return -n
+		return int(-n)
 	}
-	return n
+	return int(n)
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -114,6 +114,9 @@ func hugeSparseTIFF() []byte {
 // error (exit 1) or a result, never a runtime out-of-memory crash, and
 // leave nothing behind but what it was asked to write.
 func TestAddressSpaceCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it under prlimit")
+	}
 	bin := limitsBinary(t)
 	src := t.TempDir()
 	sparse := filepath.Join(src, "sparse.tif")
