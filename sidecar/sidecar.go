@@ -45,7 +45,6 @@ package sidecar
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -166,21 +165,9 @@ func exists(name string) (bool, error) {
 // readSmall returns the content of name, or nil when it does not exist or
 // is not a regular file; a file over limit bytes is an error.
 func readSmall(name string, limit int64) ([]byte, error) {
-	ok, err := exists(name)
-	if !ok || err != nil {
-		return nil, err
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("sidecar: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("sidecar: %s: %w", name, err)
-	}
-	if int64(len(b)) > limit {
+	b, err := readHead(name, limit+1)
+	if err == nil && int64(len(b)) > limit {
 		return nil, fmt.Errorf("sidecar: %s: size exceeds limit %d bytes", name, limit)
 	}
-	return b, nil
+	return b, err
 }

@@ -121,13 +121,7 @@ func TestSignalStopsRun(t *testing.T) {
 				args = append(args, in)
 			}
 			cmd := exec.Command(bin, args...)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
+			exited, stderr := startCmd(t, cmd)
 			tmp := waitForTemp(t, dir, exited)
 			if err := cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
@@ -183,13 +177,7 @@ func TestIgnoredSignalStaysIgnored(t *testing.T) {
 		args = append(args, in)
 	}
 	cmd := exec.Command(sh, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited, stderr := startCmd(t, cmd)
 	waitForTemp(t, dir, exited)
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
@@ -207,6 +195,20 @@ func TestIgnoredSignalStaysIgnored(t *testing.T) {
 	if _, err := os.Stat(out); err != nil {
 		t.Errorf("no output after the ignored SIGHUP: %v", err)
 	}
+}
+
+// startCmd starts cmd with its standard error captured; the channel gets
+// the result of Wait.
+func startCmd(t *testing.T, cmd *exec.Cmd) (<-chan error, *bytes.Buffer) {
+	t.Helper()
+	stderr := new(bytes.Buffer)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	return exited, stderr
 }
 
 // waitForTemp waits up to 60 s for the temporary output file to appear in
