@@ -41,14 +41,17 @@ type streamRun struct {
 	spans  int // spans per tile row
 	tiles  int // output tiles per span (the last may have fewer)
 	spanW  int // pixels across a full span: tiles × tile width
-	spanPx int // pixels of a full span: spanW × tile height
+	spanPx int // pixels of a full part of a span: spanW × partH
+	parts  int // parts of a tile row, each a unit of its own
+	partH  int // rows of a part (the last may have fewer)
 	nb     int // output bands
 	need   int32
 	wsum   bool // the weighted mean keeps a sum of weights
 
 	next    atomic.Int64
 	mu      sync.Mutex
-	state   map[[2]int]*rowMerge // by tile row and span
+	state   map[[3]int]*rowMerge // by tile row, span and part
+	spansIn map[[2]int][]*accum  // finished parts of a span, by tile row and span
 	free    []*accum
 	cursors map[blockKey]*cursor // row decoders of blocks taller than a tile row
 	aborted bool
@@ -62,10 +65,11 @@ type accum struct {
 	cnt []int32   // valid values
 }
 
-// A rowMerge is the merge state of one span of a tile row.
+// A rowMerge is the merge state of one part of a span of a tile row.
 type rowMerge struct {
 	total *accum
-	next  int // next group to merge into total
+	next  int  // next group to merge into total
+	busy  bool // a goroutine is adding partials to total
 	held  map[int]*accum
 }
 
@@ -156,12 +160,14 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 		rows:    p.grid.Down(),
 		nb:      len(p.bands),
 		wsum:    p.cfg.Op == Mean && p.cfg.Weights != nil,
-		state:   map[[2]int]*rowMerge{},
+		state:   map[[3]int]*rowMerge{},
+		spansIn: map[[2]int][]*accum{},
 		cursors: map[blockKey]*cursor{},
 	}
 	sr.tiles, sr.spanW = p.spanTiles()
 	sr.spans = (p.grid.Across() + sr.tiles - 1) / sr.tiles
-	sr.spanPx = sr.spanW * p.tileH
+	sr.parts, sr.partH = p.rowParts(sr.rows * sr.spans * sr.groups)
+	sr.spanPx = sr.spanW * sr.partH
 	need := max(int32(p.cfg.MinValid), 0)
 	if p.cfg.Op != Count {
 		need = max(need, 1)
@@ -170,7 +176,7 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 		need = int32(len(p.srcs))
 	}
 	sr.need = need
-	total := sr.rows * sr.spans * sr.groups
+	total := sr.rows * sr.spans * sr.parts * sr.groups
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
 		g.Go(func() error {
@@ -225,66 +231,143 @@ func (sr *streamRun) putAccum(a *accum) {
 	sr.mu.Unlock()
 }
 
-// unit folds input group g into span c of tile row r, merges it, and
-// writes the span's tiles when it was the last group to finish. Units
-// are numbered row by row, span by span, group by group.
+// rowParts splits a tile row into parts, each a unit of its own, when
+// rows, spans and groups give fewer than four units per worker (a month
+// of daily grids: 3 tile rows, one group): parts hold whole input blocks
+// where blocks are shorter than a tile row, so none is decoded twice. The
+// sums of a pixel are the same whatever the parts, so the bytes do not
+// depend on them (nor on the worker count that chooses them).
+func (p *pipeline) rowParts(units int) (parts, height int) {
+	align := 1
+	for _, s := range p.srcs {
+		if !p.rowStreamed(s) {
+			align = max(align, s.im.TileHeight)
+		}
+	}
+	if align >= p.tileH || units >= 4*p.cfg.Workers {
+		return 1, p.tileH
+	}
+	parts = min((4*p.cfg.Workers+units-1)/units, p.tileH/align)
+	height = (p.tileH + parts - 1) / parts
+	height = (height + align - 1) / align * align
+	return (p.tileH + height - 1) / height, height
+}
+
+// unit folds input group g into part h of span c of tile row r, merges
+// it, and writes the span's tiles when it completed the span. Units are
+// numbered row by row, span by span, part by part, group by group, so the
+// units of a block decoded row by row come in row order.
 func (sr *streamRun) unit(ctx context.Context, wk *worker, u int, w tileWriter) error {
 	p := sr.p
 	g := u % sr.groups
-	c := u / sr.groups % sr.spans
-	r := u / sr.groups / sr.spans
+	h := u / sr.groups % sr.parts
+	c := u / sr.groups / sr.parts % sr.spans
+	r := u / sr.groups / sr.parts / sr.spans
 	x0 := c * sr.spanW
-	want := image.Rect(x0, r*p.tileH, min(x0+sr.spanW, p.grid.Width), min((r+1)*p.tileH, p.grid.Height))
+	y0 := r*p.tileH + h*sr.partH
+	y1 := min(y0+sr.partH, (r+1)*p.tileH, p.grid.Height)
+	if y0 >= y1 {
+		return nil // a part below the raster's last row
+	}
+	want := image.Rect(x0, y0, min(x0+sr.spanW, p.grid.Width), y1)
 	acc := sr.getAccum()
 	for k := g * groupSize; k < min((g+1)*groupSize, len(p.srcs)); k++ {
 		if err := sr.fold(wk, k, want, acc); err != nil {
 			return err
 		}
 	}
-	done := sr.merge([2]int{r, c}, g, acc)
-	if done == nil {
+	part := sr.merge([3]int{r, c, h}, g, acc)
+	if part == nil {
 		return nil
 	}
-	defer sr.putAccum(done)
-	return sr.writeSpan(ctx, wk, r, c, done, w)
+	parts := sr.collect([2]int{r, c}, h, part)
+	if parts == nil {
+		return nil
+	}
+	defer func() {
+		for _, a := range parts {
+			if a != nil {
+				sr.putAccum(a)
+			}
+		}
+	}()
+	return sr.writeSpan(ctx, wk, r, c, parts, w)
 }
 
-// merge records group g of row r and adds every partial whose turn has
-// come to the row's total; it returns the total once all groups are in.
-func (sr *streamRun) merge(r [2]int, g int, acc *accum) *accum {
+// collect records finished part h of a span and returns all its parts
+// once the last one is in. Parts below the raster's last row never come.
+func (sr *streamRun) collect(key [2]int, h int, acc *accum) []*accum {
 	sr.mu.Lock()
-	st := sr.state[r]
+	defer sr.mu.Unlock()
+	ps := sr.spansIn[key]
+	if ps == nil {
+		ps = make([]*accum, sr.parts)
+	}
+	ps[h] = acc
+	want := sr.parts
+	if last := (key[0]+1)*sr.p.tileH - sr.p.grid.Height; last > 0 {
+		// The bottom tile row: its parts past the raster's height are empty.
+		want = (sr.p.tileH - last + sr.partH - 1) / sr.partH
+	}
+	n := 0
+	for _, a := range ps {
+		if a != nil {
+			n++
+		}
+	}
+	if n < want {
+		sr.spansIn[key] = ps
+		return nil
+	}
+	delete(sr.spansIn, key)
+	return ps
+}
+
+// merge records group g of one part and adds every partial whose turn has
+// come to the part's total, in group order; it returns the total once all
+// groups are in. One goroutine at a time adds (busy); a partial that
+// arrives meanwhile is held and added by it.
+func (sr *streamRun) merge(key [3]int, g int, acc *accum) *accum {
+	sr.mu.Lock()
+	st := sr.state[key]
 	if st == nil {
 		st = &rowMerge{held: map[int]*accum{}}
-		sr.state[r] = st
+		sr.state[key] = st
 	}
 	st.held[g] = acc
-	var ready []*accum
+	if st.busy {
+		sr.mu.Unlock()
+		return nil
+	}
+	st.busy = true
 	for {
-		a := st.held[st.next]
-		if a == nil {
+		var ready []*accum
+		for a := st.held[st.next]; a != nil; a = st.held[st.next] {
+			delete(st.held, st.next)
+			st.next++
+			if st.total == nil {
+				st.total = a
+			} else {
+				ready = append(ready, a)
+			}
+		}
+		if len(ready) == 0 {
 			break
 		}
-		delete(st.held, st.next)
-		st.next++
-		if st.total == nil {
-			st.total = a
-		} else {
-			ready = append(ready, a)
+		total := st.total
+		sr.mu.Unlock()
+		for _, a := range ready {
+			sr.add(total, a)
+			sr.putAccum(a)
 		}
+		sr.mu.Lock()
 	}
-	total := st.total
-	complete := st.next == sr.groups
+	st.busy = false
+	total, complete := st.total, st.next == sr.groups
 	if complete {
-		delete(sr.state, r)
+		delete(sr.state, key)
 	}
 	sr.mu.Unlock()
-	// Partials are added outside the lock; only this goroutine can add to
-	// total now, since the next group's turn comes after these.
-	for _, a := range ready {
-		sr.add(total, a)
-		sr.putAccum(a)
-	}
 	if complete {
 		return total
 	}
@@ -457,9 +540,9 @@ func (sr *streamRun) result(a *accum, i int) float64 {
 	return a.val[i]
 }
 
-// writeSpan encodes the tiles of span c of tile row r from its
-// accumulators and hands them to w in order.
-func (sr *streamRun) writeSpan(ctx context.Context, wk *worker, r, c int, acc *accum, w tileWriter) error {
+// writeSpan encodes the tiles of span c of tile row r from the
+// accumulators of its parts and hands them to w in order.
+func (sr *streamRun) writeSpan(ctx context.Context, wk *worker, r, c int, parts []*accum, w tileWriter) error {
 	p := sr.p
 	size := p.cfg.Type.Size()
 	if len(wk.out) < p.tileW {
@@ -473,7 +556,9 @@ func (sr *streamRun) writeSpan(ctx context.Context, wk *worker, r, c int, acc *a
 		for y := rect.Min.Y; y < rect.Max.Y; y++ {
 			for j := range sr.nb {
 				out := wk.out[:rect.Dx()]
-				base := j*sr.spanPx + (y-r*p.tileH)*sr.spanW + rect.Min.X - x0
+				dy := y - r*p.tileH
+				acc := parts[dy/sr.partH]
+				base := j*sr.spanPx + dy%sr.partH*sr.spanW + rect.Min.X - x0
 				for q := range out {
 					out[q] = sr.result(acc, base+q)
 				}

@@ -156,3 +156,27 @@ func TestStreamRows(t *testing.T) {
 		t.Error("row-streamed output differs from the tile path's")
 	}
 }
+
+// TestRowParts checks how tile rows are split when there are few units.
+func TestRowParts(t *testing.T) {
+	for _, tc := range []struct {
+		workers, units, align, tileH int
+		parts, height                int
+	}{
+		{2, 3, 1, 256, 3, 86},    // a month of daily grids on 2 workers
+		{2, 36, 1, 256, 1, 256},  // enough units already
+		{4, 3, 16, 256, 6, 48},   // parts hold whole 16-row blocks
+		{2, 3, 256, 256, 1, 256}, // blocks as tall as a tile row: no split
+		{16, 1, 1, 64, 64, 1},
+	} {
+		p := &pipeline{cfg: Config{Workers: tc.workers}, tileH: tc.tileH}
+		p.srcs = []*source{{im: &geotiff.Image{TileHeight: tc.align, Tiled: true}}}
+		parts, height := p.rowParts(tc.units)
+		if parts != tc.parts || height != tc.height {
+			t.Errorf("%+v: %d parts of %d rows, want %d of %d", tc, parts, height, tc.parts, tc.height)
+		}
+		if parts*height < tc.tileH || (parts-1)*height >= tc.tileH {
+			t.Errorf("%+v: %d parts of %d rows do not cover %d rows exactly", tc, parts, height, tc.tileH)
+		}
+	}
+}
