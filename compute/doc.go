@@ -82,8 +82,11 @@
 // tiles. Up to 32 inputs the sums are the tile path's, in the same order,
 // so the bytes are the same; beyond, they are formed per group, which
 // changes results by rounding only (at most 1e-13 relative in the tests)
-// and never with the worker count. Parallelism comes from rows and groups
-// together, so a few output tiles over many inputs still use every core.
+// and never with the worker count. Parallelism comes from rows, spans and
+// groups together, so a few output tiles over many inputs still use every
+// core; when they give fewer than four units per worker (a month of daily
+// grids), tile rows are also split into parts of whole input blocks, which
+// changes no sum.
 //
 // # Memory
 //
