@@ -1,0 +1,194 @@
+// Package overview computes the reduced-resolution levels of a tiled
+// raster as GDAL's overview builders do: each level halves the one above
+// it (level k+1 from level k, as GDAL's COG driver and gdaladdo cascade),
+// one 2×2 block of source pixels per overview pixel, with the blocks at the
+// right and bottom edges clipped to the image.
+//
+// Tiles have even sizes, so a 2×2 block never straddles two tiles: a
+// source tile reduces into one quarter of one tile of the next level, and
+// a [Builder] only keeps the overview tiles whose sources are not all in.
+package overview
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+// A Method is a resampling method of GDAL's overview builders.
+type Method int
+
+// Methods.
+const (
+	// Average is the mean of the valid samples of each 2×2 block, as
+	// gdaladdo -r average: invalid samples are skipped, and the overview
+	// sample is invalid (the fill value) only when all four are. Integer
+	// types are rounded half up.
+	Average Method = iota
+	// Nearest takes the bottom-right sample of each 2×2 block (GDAL's
+	// choice for a factor of 2: the source pixel under the center of the
+	// overview pixel), clipped to the image at its edges.
+	Nearest
+	// Mode takes the most frequent valid value of each 2×2 block, the first
+	// in row-major order among equally frequent ones, for categorical data.
+	Mode
+)
+
+func (m Method) String() string {
+	switch m {
+	case Average:
+		return "AVERAGE"
+	case Nearest:
+		return "NEAREST"
+	case Mode:
+		return "MODE"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// ParseMethod parses GDAL's name of a resampling method: AVERAGE, NEAREST
+// or MODE, in any case.
+func ParseMethod(s string) (Method, error) {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "AVERAGE":
+		return Average, nil
+	case "NEAREST":
+		return Nearest, nil
+	case "MODE":
+		return Mode, nil
+	}
+	return 0, fmt.Errorf("overview: resampling %q: want AVERAGE, NEAREST or MODE", s)
+}
+
+// A Tiling describes the tiles that [Tiling.Reduce] reads and writes.
+type Tiling struct {
+	TileWidth, TileHeight int // even sizes
+	Samples               int // samples per pixel in a tile
+	Type                  geotiff.SampleType
+	// HasNoData marks samples equal to NoData (NaN matches NaN) invalid;
+	// Fill is written where a block has no valid sample.
+	HasNoData bool
+	NoData    float64
+	Fill      float64
+}
+
+func (t *Tiling) invalid(v float64) bool {
+	if !t.HasNoData {
+		return false
+	}
+	if math.IsNaN(t.NoData) {
+		return math.IsNaN(v)
+	}
+	return v == t.NoData
+}
+
+// Reduce reduces the top-left vw×vh pixels of src (the part of a tile
+// inside the image) into quarter (qx, qy) of dst, both tiles of
+// TileWidth×TileHeight pixels of Samples samples of Type, little-endian.
+// valid is nil or one byte per pixel of src, 0 where the pixel is invalid;
+// dvalid, when not nil, gets one byte per pixel of the quarter: 255 where
+// some pixel of the block is valid, 0 elsewhere. The whole quarter is
+// written: pixels beyond the image get Fill and 0.
+func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy int) {
+	tw, th, spp, size := t.TileWidth, t.TileHeight, t.Samples, t.Type.Size()
+	hw, hh := tw/2, th/2
+	ow, oh := (vw+1)/2, (vh+1)/2
+	var vals [4]float64
+	var ok [4]bool
+	for y := range hh {
+		drow := (qy*hh + y) * tw
+		for x := range hw {
+			dp := drow + qx*hw + x
+			if x >= ow || y >= oh {
+				for s := range spp {
+					t.Type.Put(dst[(dp*spp+s)*size:], t.Fill)
+				}
+				if dvalid != nil {
+					dvalid[dp] = 0
+				}
+				continue
+			}
+			// The block's pixels inside the image, row-major.
+			var px [4]int
+			n := 0
+			for dy := range 2 {
+				sy := 2*y + dy
+				if sy >= vh {
+					break
+				}
+				for dx := range 2 {
+					sx := 2*x + dx
+					if sx >= vw {
+						break
+					}
+					px[n] = sy*tw + sx
+					n++
+				}
+			}
+			if dvalid != nil {
+				var any byte
+				for k := range n {
+					if valid == nil || valid[px[k]] != 0 {
+						any = 255
+					}
+				}
+				dvalid[dp] = any
+			}
+			for s := range spp {
+				for k := range n {
+					p := px[k]
+					v := t.Type.Get(src[(p*spp+s)*size:])
+					vals[k] = v
+					ok[k] = (valid == nil || valid[p] != 0) && !t.invalid(v)
+				}
+				t.Type.Put(dst[(dp*spp+s)*size:], t.pick(m, vals[:n], ok[:n]))
+			}
+		}
+	}
+}
+
+// pick returns the overview value of one block.
+func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
+	switch m {
+	case Nearest:
+		k := len(vals) - 1
+		if !ok[k] {
+			return t.Fill
+		}
+		return vals[k]
+	case Mode:
+		best, bestN := t.Fill, 0
+		for i, v := range vals {
+			if !ok[i] {
+				continue
+			}
+			c := 0
+			for j := i; j < len(vals); j++ {
+				if ok[j] && (vals[j] == v || v != v && vals[j] != vals[j]) {
+					c++
+				}
+			}
+			if c > bestN {
+				best, bestN = v, c
+			}
+		}
+		return best
+	}
+	sum, n := 0.0, 0
+	for i, v := range vals {
+		if ok[i] {
+			sum += v
+			n++
+		}
+	}
+	if n == 0 {
+		return t.Fill
+	}
+	v := sum / float64(n)
+	if !t.Type.IsFloat() {
+		v = math.Floor(v + 0.5)
+	}
+	return v
+}
