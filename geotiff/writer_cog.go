@@ -39,9 +39,14 @@ import (
 type COGOptions struct {
 	WriterOptions
 	// Overviews is the number of overview levels: level k is
-	// ceil(Width/2^k)×ceil(Height/2^k) pixels in tiles of the full
-	// resolution's size. 0 writes none.
+	// max(1, Width>>k)×max(1, Height>>k) pixels (GDAL 3.6 COG driver's
+	// sizes) in tiles of the full resolution's size. 0 writes none.
 	Overviews int
+	// Plain writes a plain GeoTIFF with internal overviews instead: the
+	// same order of IFDs and tiles, without the ghost area and without
+	// the block leaders and trailers, as GDAL's GTiff driver reads any
+	// tiled file with reduced-resolution IFDs after the first.
+	Plain bool
 }
 
 // A COGWriter writes a Cloud-Optimized GeoTIFF with its overviews in one
@@ -56,6 +61,7 @@ type COGWriter struct {
 	spools []*os.File
 	out    *Writer // the output's temporary file, for commit and discard
 	mask   bool
+	plain  bool
 
 	mu        sync.Mutex
 	closeOnce sync.Once
@@ -73,8 +79,7 @@ func CreateCOG(name string, opts COGOptions) (*COGWriter, error) {
 	cfgs := make([]*writerConfig, opts.Overviews+1)
 	for k := range cfgs {
 		o := opts.WriterOptions
-		f := 1 << k
-		o.Width, o.Height = (opts.Width+f-1)/f, (opts.Height+f-1)/f
+		o.Width, o.Height = max(1, opts.Width>>k), max(1, opts.Height>>k)
 		if k > 0 {
 			o.Geo, o.Metadata, o.ExtraFields = nil, "", nil
 		}
@@ -82,7 +87,7 @@ func CreateCOG(name string, opts COGOptions) (*COGWriter, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.leader, c.spool, c.dataStart = true, true, 0
+		c.leader, c.spool, c.dataStart = !opts.Plain, true, 0
 		if k > 0 {
 			across := (c.Width + c.TileWidth - 1) / c.TileWidth
 			win := 4*c.Workers + 2*across
@@ -97,7 +102,7 @@ func CreateCOG(name string, opts COGOptions) (*COGWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	cw := &COGWriter{out: &Writer{cfg: cfgs[0], file: f, tmp: f.Name(), final: name}, mask: opts.Mask}
+	cw := &COGWriter{out: &Writer{cfg: cfgs[0], file: f, tmp: f.Name(), final: name}, mask: opts.Mask, plain: opts.Plain}
 	for _, c := range cfgs {
 		sp, err := createSpool(name)
 		if err == nil {
@@ -298,6 +303,9 @@ func (w *COGWriter) copySpool(k int, at int64) error {
 
 // ghostArea returns GDAL's structural metadata block.
 func (w *COGWriter) ghostArea() string {
+	if w.plain {
+		return ""
+	}
 	md := "LAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\nBLOCK_LEADER=SIZE_AS_UINT4\n" +
 		"BLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION=NO\n "
 	if w.mask {

@@ -29,8 +29,7 @@ func writeTestCOG(t *testing.T, name string, width, height, levels, workers int,
 		t.Fatal(err)
 	}
 	for k := 0; k <= levels; k++ {
-		f := 1 << k
-		lw := (width + f - 1) / f
+		lw := max(1, width>>k)
 		across := (lw + 63) / 64
 		for i := range w.NumTiles(k) {
 			tx, ty := i%across, i/across
@@ -105,8 +104,7 @@ assert b.GetOverviewCount() == n, b.GetOverviewCount()
 assert ds.GetMetadataItem("X") == "1"
 for k in range(n + 1):
     o = b if k == 0 else b.GetOverview(k - 1)
-    f = 1 << k
-    lw, lh = (w + f - 1) // f, (h + f - 1) // f
+    lw, lh = max(1, w >> k), max(1, h >> k)
     assert (o.XSize, o.YSize) == (lw, lh), (k, o.XSize, o.YSize)
     a = o.ReadAsArray().astype('f8')
     y, x = np.mgrid[0:lh, 0:lw]

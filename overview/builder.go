@@ -8,21 +8,24 @@ import (
 )
 
 // Count returns the number of overview levels GDAL's COG driver makes for
-// a width×height image in blocks of block pixels: the factor doubles until
-// the overview fits in one block each way (ceil(size/factor) ≤ block).
+// a width×height image in blocks of block pixels: levels are added until
+// the smallest fits in one block each way.
 func Count(width, height, block int) int {
 	n := 0
-	for f := 1; (width+f-1)/f > block || (height+f-1)/f > block; f *= 2 {
+	for {
+		w, h := Size(width, height, n)
+		if w <= block && h <= block || w == 1 && h == 1 {
+			return n
+		}
 		n++
 	}
-	return n
 }
 
 // Size returns the size of overview level k (0 is the full resolution) of
-// a width×height image: ceil(size / 2^k) each way, as GDAL sizes them.
+// a width×height image: size / 2^k each way, rounded down, at least 1, as
+// GDAL's COG driver sizes them (GDAL 3.6).
 func Size(width, height, k int) (int, int) {
-	f := 1 << k
-	return (width + f - 1) / f, (height + f - 1) / f
+	return max(1, width>>k), max(1, height>>k)
 }
 
 // Config describes the pyramid a [Builder] computes.
@@ -57,12 +60,14 @@ type Builder struct {
 }
 
 type level struct {
-	w, h           int // size of the level
-	across, down   int // tiles of the level
-	sw, sh         int // size of the level above
-	sAcross, sDown int
-	mu             sync.Mutex
-	pending        map[int]*pend
+	w, h         int // size of the level
+	across, down int // tiles of the level
+	sw, sh       int // size of the level above
+	sAcross      int // tiles across the level above
+	useAcross    int // of which reach this level
+	useDown      int
+	mu           sync.Mutex
+	pending      map[int]*pend
 }
 
 type pend struct {
@@ -92,7 +97,10 @@ func NewBuilder(c Config, emit EmitFunc) (*Builder, error) {
 		l := &b.lv[k]
 		l.sw, l.sh = Size(c.Width, c.Height, k)
 		l.w, l.h = Size(c.Width, c.Height, k+1)
-		l.sAcross, l.sDown = ceilDiv(l.sw, c.TileWidth), ceilDiv(l.sh, c.TileHeight)
+		l.sAcross = ceilDiv(l.sw, c.TileWidth)
+		// Source tiles that reach the level: an odd last column or row
+		// of the level above has no block of its own.
+		l.useAcross, l.useDown = ceilDiv(min(l.sw, 2*l.w), c.TileWidth), ceilDiv(min(l.sh, 2*l.h), c.TileHeight)
 		l.across, l.down = ceilDiv(l.w, c.TileWidth), ceilDiv(l.h, c.TileHeight)
 		l.pending = make(map[int]*pend)
 	}
@@ -139,8 +147,13 @@ func (b *Builder) add(ctx context.Context, k, i int, samples, valid []byte) erro
 	c := &b.cfg
 	l := &b.lv[k]
 	tx, ty := i%l.sAcross, i/l.sAcross
-	vw := min(c.TileWidth, l.sw-tx*c.TileWidth)
-	vh := min(c.TileHeight, l.sh-ty*c.TileHeight)
+	if tx >= l.useAcross || ty >= l.useDown {
+		return nil
+	}
+	// Blocks of the level above end at twice the level's size: with an
+	// odd size, its last column or row is dropped.
+	vw := min(c.TileWidth, min(l.sw, 2*l.w)-tx*c.TileWidth)
+	vh := min(c.TileHeight, min(l.sh, 2*l.h)-ty*c.TileHeight)
 	j := (ty/2)*l.across + tx/2
 	qx, qy := tx%2, ty%2
 
@@ -157,7 +170,7 @@ func (b *Builder) add(ctx context.Context, k, i int, samples, valid []byte) erro
 	want := uint8(0)
 	for q := range 4 {
 		sx, sy := (tx/2)*2+q%2, (ty/2)*2+q/2
-		if sx < l.sAcross && sy < l.sDown {
+		if sx < l.useAcross && sy < l.useDown {
 			want |= 1 << q
 		}
 	}

@@ -25,11 +25,10 @@ const (
 	// Average is the mean of the valid samples of each 2×2 block, as
 	// gdaladdo -r average: invalid samples are skipped, and the overview
 	// sample is invalid (the fill value) only when all four are. Integer
-	// types are rounded half up.
+	// types are rounded half away from zero, as GDAL rounds.
 	Average Method = iota
-	// Nearest takes the bottom-right sample of each 2×2 block (GDAL's
-	// choice for a factor of 2: the source pixel under the center of the
-	// overview pixel), clipped to the image at its edges.
+	// Nearest takes the top-left sample of each 2×2 block, as GDAL does
+	// for a factor of 2.
 	Nearest
 	// Mode takes the most frequent valid value of each 2×2 block, the first
 	// in row-major order among equally frequent ones, for categorical data.
@@ -153,11 +152,10 @@ func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy
 func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
 	switch m {
 	case Nearest:
-		k := len(vals) - 1
-		if !ok[k] {
+		if !ok[0] {
 			return t.Fill
 		}
-		return vals[k]
+		return vals[0]
 	case Mode:
 		best, bestN := t.Fill, 0
 		for i, v := range vals {
@@ -188,7 +186,7 @@ func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
 	}
 	v := sum / float64(n)
 	if !t.Type.IsFloat() {
-		v = math.Floor(v + 0.5)
+		v = math.Round(v)
 	}
 	return v
 }
