@@ -52,7 +52,7 @@ func (o OverviewConfig) stats() bool { return o.Stats || o.COG && !o.NoStats }
 // createOutput creates the output: a plain geotiff.Writer, or a
 // geotiff.COGWriter fed through an ovWriter that builds the overviews and
 // the statistics from the full-resolution tiles.
-func (p *pipeline) createOutput(output string) (outputFile, error) {
+func (p *pipeline) createOutput(ctx context.Context, output string) (outputFile, error) {
 	o := p.writerOptions()
 	oc := p.cfg.Overviews
 	if !oc.wants() {
@@ -77,7 +77,7 @@ func (p *pipeline) createOutput(output string) (outputFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &ovWriter{cw: cw, p: p, meta: o.Metadata, mask: p.maskOut}
+	w := &ovWriter{cw: cw, p: p, meta: o.Metadata, mask: p.maskOut, ctx: ctx}
 	t := overview.Tiling{
 		TileWidth: p.tileW, TileHeight: p.tileH, Samples: p.stride, Type: p.cfg.Type,
 		HasNoData: p.nd.has || p.nd.deferred, NoData: p.nd.fill, Fill: p.nd.fill,
@@ -115,6 +115,7 @@ type ovWriter struct {
 	tiling overview.Tiling
 	meta   string
 	mask   bool
+	ctx    context.Context // of the run: stops the final copy
 
 	mu    sync.Mutex
 	held  map[int][]byte // tiles waiting for their mask
@@ -264,5 +265,5 @@ func (w *ovWriter) Close() error {
 		}
 		w.cw.SetMetadata(md)
 	}
-	return w.cw.Close()
+	return w.cw.CloseContext(w.ctx)
 }

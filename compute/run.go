@@ -93,7 +93,7 @@ func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Rea
 			p.notice("%s: %s", in.name, msg)
 		}
 	}
-	w, err := p.createOutput(output)
+	w, err := p.createOutput(ctx, output)
 	if err != nil {
 		return fmt.Errorf("create output: %w", err)
 	}

@@ -213,8 +213,14 @@ func (w *COGWriter) SetMetadata(s string) {
 // renames the file into place. After an error nothing is left: no
 // output, no spool. Calls after the first return its result.
 func (w *COGWriter) Close() error {
+	return w.CloseContext(context.Background())
+}
+
+// CloseContext is [COGWriter.Close] that stops when ctx is done, between
+// chunks of 64 MiB of the final copy, leaving nothing behind.
+func (w *COGWriter) CloseContext(ctx context.Context) error {
 	w.closeOnce.Do(func() {
-		w.closeErr = w.close()
+		w.closeErr = w.close(ctx)
 		if w.closeErr != nil {
 			w.cleanup()
 		}
@@ -245,7 +251,7 @@ func (w *COGWriter) cleanup() error {
 	return w.out.discard()
 }
 
-func (w *COGWriter) close() error {
+func (w *COGWriter) close(ctx context.Context) error {
 	var first error
 	for _, l := range w.levels {
 		if err := l.Close(); err != nil && first == nil {
@@ -270,7 +276,7 @@ func (w *COGWriter) close() error {
 		return w.out.ioError("close: write IFDs", err)
 	}
 	for k := len(w.levels) - 1; k >= 0; k-- {
-		if err := w.copySpool(k, bases[k]); err != nil {
+		if err := w.copySpool(ctx, k, bases[k]); err != nil {
 			return err
 		}
 	}
@@ -282,8 +288,11 @@ func (w *COGWriter) close() error {
 	return w.out.commit()
 }
 
+// copyChunk is the most copySpool copies between two looks at its context.
+const copyChunk = 64 << 20
+
 // copySpool copies the spool of level k to offset at of the output.
-func (w *COGWriter) copySpool(k int, at int64) error {
+func (w *COGWriter) copySpool(ctx context.Context, k int, at int64) error {
 	sp, out := w.spools[k], w.out.file
 	if _, err := sp.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("geotiff: close: read spool: %w", err)
@@ -291,9 +300,21 @@ func (w *COGWriter) copySpool(k int, at int64) error {
 	if _, err := out.Seek(at, io.SeekStart); err != nil {
 		return w.out.ioError("close: seek", err)
 	}
-	n, err := io.Copy(out, sp)
-	if err != nil {
-		return w.out.ioError(fmt.Sprintf("close: copy the tiles of level %d", k), err)
+	// io.CopyN hands out.ReadFrom an io.LimitedReader of an *os.File,
+	// which Linux copies with copy_file_range.
+	var n int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("geotiff: close: copy the tiles of level %d: %w", k, context.Cause(ctx))
+		}
+		c, err := io.CopyN(out, sp, copyChunk)
+		n += c
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return w.out.ioError(fmt.Sprintf("close: copy the tiles of level %d", k), err)
+		}
 	}
 	if want := w.levels[k].end; n != want {
 		return fmt.Errorf("geotiff: close: copied %d bytes of the tiles of level %d, want %d", n, k, want)

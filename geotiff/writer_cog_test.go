@@ -200,3 +200,44 @@ func TestCOGAbortAndMissingTile(t *testing.T) {
 	}
 
 }
+
+func TestCOGCloseFailureLeavesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		breakIt func(w *COGWriter) context.Context
+	}{
+		{"cancelled", func(w *COGWriter) context.Context {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx
+		}},
+		{"spool unreadable", func(w *COGWriter) context.Context {
+			w.spools[1].Close() // the copy fails as on EIO or ENOSPC
+			return context.Background()
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			name := filepath.Join(dir, "c.tif")
+			w, err := CreateCOG(name, COGOptions{WriterOptions: WriterOptions{Width: 100, Height: 100, Bands: 1, Type: Uint8, TileWidth: 64, TileHeight: 64}, Overviews: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			for i := range w.NumTiles(0) {
+				if err := w.WriteTile(ctx, i, make([]byte, w.TileBytes())); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.WriteOverviewTile(ctx, 1, 0, make([]byte, w.TileBytes())); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.CloseContext(tc.breakIt(w)); err == nil {
+				t.Fatal("Close: no error")
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("left behind: %d files", len(ents))
+			}
+		})
+	}
+}
