@@ -2,9 +2,11 @@ package compute
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"image"
 	"math"
 	"strconv"
 	"sync"
@@ -187,6 +189,10 @@ func (w *ovWriter) tileStats(i int, samples, valid []byte) tileStats {
 	}
 	rect, bounds := p.grid.Rect(i), p.grid.Bounds(i)
 	size := p.cfg.Type.Size()
+	if p.cfg.Type == geotiff.Float32 && nb == 1 {
+		w.float32Stats(&s, rect, bounds, samples, valid)
+		return s
+	}
 	for y := rect.Min.Y; y < rect.Max.Y; y++ {
 		row := (y - bounds.Min.Y) * bounds.Dx()
 		for x := rect.Min.X; x < rect.Max.X; x++ {
@@ -208,6 +214,33 @@ func (w *ovWriter) tileStats(i int, samples, valid []byte) tileStats {
 		}
 	}
 	return s
+}
+
+// float32Stats is tileStats for one-band float32 tiles.
+func (w *ovWriter) float32Stats(s *tileStats, rect, bounds image.Rectangle, samples, valid []byte) {
+	t := &w.tiling
+	nd, checkND := float32(t.NoData), t.HasNoData
+	var n, sum, sumSq float64
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for y := rect.Min.Y; y < rect.Max.Y; y++ {
+		row := (y-bounds.Min.Y)*bounds.Dx() - bounds.Min.X
+		for x := rect.Min.X; x < rect.Max.X; x++ {
+			px := row + x
+			if valid != nil && valid[px] == 0 {
+				continue
+			}
+			v := math.Float32frombits(binary.LittleEndian.Uint32(samples[4*px:]))
+			if v != v || checkND && v == nd {
+				continue
+			}
+			f := float64(v)
+			n++
+			sum += f
+			sumSq += f * f
+			lo, hi = min(lo, f), max(hi, f)
+		}
+	}
+	s.n[0], s.sum[0], s.sumSq[0], s.min[0], s.max[0] = n, sum, sumSq, lo, hi
 }
 
 // statsMetadata returns the GDAL_METADATA text with the statistics of

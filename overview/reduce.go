@@ -10,6 +10,7 @@
 package overview
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
@@ -96,9 +97,19 @@ func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy
 	ow, oh := (vw+1)/2, (vh+1)/2
 	var vals [4]float64
 	var ok [4]bool
+	// Whole blocks of one-band float32 tiles, the common case, go the
+	// fast way; the generic loop below does the rest.
+	fw, fh := 0, 0
+	if t.Type == geotiff.Float32 && spp == 1 {
+		fw, fh = vw/2, vh/2
+		t.reduceFloat32(m, dst, dvalid, src, valid, fw, fh, qx, qy)
+	}
 	for y := range hh {
 		drow := (qy*hh + y) * tw
 		for x := range hw {
+			if x < fw && y < fh {
+				continue
+			}
 			dp := drow + qx*hw + x
 			if x >= ow || y >= oh {
 				for s := range spp {
@@ -189,4 +200,51 @@ func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
 		v = math.Round(v)
 	}
 	return v
+}
+
+// reduceFloat32 reduces the fw×fh whole blocks of a one-band float32 tile
+// as Reduce does.
+func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh, qx, qy int) {
+	tw, hw, hh := t.TileWidth, t.TileWidth/2, t.TileHeight/2
+	fill := float32(t.Fill)
+	nanND := t.HasNoData && math.IsNaN(t.NoData)
+	nd := float32(t.NoData)
+	checkND := t.HasNoData && !nanND
+	var vals [4]float64
+	var ok [4]bool
+	for y := range fh {
+		r0, r1 := 2*y*tw, (2*y+1)*tw
+		drow := (qy*hh+y)*tw + qx*hw
+		for x := range fw {
+			px := [4]int{r0 + 2*x, r0 + 2*x + 1, r1 + 2*x, r1 + 2*x + 1}
+			n := 0
+			var sum float64
+			var any byte
+			for k, p := range px {
+				v := math.Float32frombits(binary.LittleEndian.Uint32(src[4*p:]))
+				good := valid == nil || valid[p] != 0
+				if good {
+					any = 255
+				}
+				good = good && !(checkND && v == nd) && !(nanND && v != v)
+				vals[k], ok[k] = float64(v), good
+				if good {
+					sum += float64(v)
+					n++
+				}
+			}
+			dp := drow + x
+			if dvalid != nil {
+				dvalid[dp] = any
+			}
+			out := fill
+			switch {
+			case m == Average && n > 0:
+				out = float32(sum / float64(n))
+			case m != Average:
+				out = float32(t.pick(m, vals[:], ok[:]))
+			}
+			binary.LittleEndian.PutUint32(dst[4*dp:], math.Float32bits(out))
+		}
+	}
 }
