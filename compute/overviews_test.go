@@ -133,7 +133,7 @@ func TestCOGSameBytesForAnyWorkers(t *testing.T) {
 	ins := cogInputs(t, dir, 600, 450)
 	for _, op := range []Op{Mean, Median} {
 		var first []byte
-		for _, workers := range []int{1, 2, 3} {
+		for _, workers := range []int{1, 2, 3, 8} {
 			out := filepath.Join(dir, fmt.Sprintf("%v-%d.tif", op, workers))
 			cfg := Config{Op: op, Workers: workers, Overviews: OverviewConfig{COG: true}}
 			cfg.Output.TileWidth, cfg.Output.TileHeight = 128, 128

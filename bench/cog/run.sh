@@ -12,16 +12,17 @@ IN=("$S"/in/*.tiff)
 PY=/usr/bin/python3
 export PYTHONSO=${PYTHONSO:-$($PY -c 'import sysconfig,os; print(os.path.join(sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("INSTSONAME")))')}
 $PY bench/peers/make_mean_vrt.py "$S/mean.vrt" "${IN[@]}"
-t() { # name cmd...: one timed run, wall seconds and peak RSS (KiB)
+t() { # name cmd...: one timed run: wall and CPU seconds, peak RSS (KiB)
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$S/t" "$@" > /dev/null 2>&1
+  /usr/bin/time -f "%e %U %S %M" -o "$S/t" "$@" > /dev/null 2>&1
   echo -e "$name\t$(cat "$S/t" | tr ' ' '\t')"
 }
-echo -e "case\twall_s\tmaxrss_kib"
+echo -e "case\twall_s\tuser_s\tsys_s\tmaxrss_kib"
 for r in $(seq "$R"); do
   t gtiff           "$S/gomean" mean -q --overwrite -o "$S/gtiff.tif" "${IN[@]}"
   t gtiff_tile512   "$S/gomean" mean -q --overwrite --tile 512 -o "$S/gtiff512.tif" "${IN[@]}"
   t cog             "$S/gomean" mean -q --overwrite -of COG -o "$S/cog.tif" "${IN[@]}"
+  t cog_tile256     "$S/gomean" mean -q --overwrite -of COG --co BLOCKSIZE=256 -o "$S/cog256.tif" "${IN[@]}"
   t gtiff_ovr_stats "$S/gomean" mean -q --overwrite --tile 512 --overviews --stats -o "$S/ovr.tif" "${IN[@]}"
   t gdal_cog        env GDAL_VRT_ENABLE_PYTHON=YES gdal_translate -q -of COG "$S/mean.vrt" "$S/gdal_cog.tif"
   rm -f "$S/gdal_cog.tif"
