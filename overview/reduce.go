@@ -210,6 +210,10 @@ func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh,
 	nanND := t.HasNoData && math.IsNaN(t.NoData)
 	nd := float32(t.NoData)
 	checkND := t.HasNoData && !nanND
+	if m == Average && valid == nil && dvalid == nil && !nanND {
+		t.averageFloat32(dst, src, fw, fh, qx, qy, checkND, nd, fill)
+		return
+	}
 	var vals [4]float64
 	var ok [4]bool
 	for y := range fh {
@@ -245,6 +249,39 @@ func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh,
 				out = float32(t.pick(m, vals[:], ok[:]))
 			}
 			binary.LittleEndian.PutUint32(dst[4*dp:], math.Float32bits(out))
+		}
+	}
+}
+
+// averageFloat32 is reduceFloat32 for Average without a mask: invalid
+// samples are NaN and, with checkND, nd.
+func (t *Tiling) averageFloat32(dst, src []byte, fw, fh, qx, qy int, checkND bool, nd, fill float32) {
+	tw, hw, hh := t.TileWidth, t.TileWidth/2, t.TileHeight/2
+	le := binary.LittleEndian
+	for y := range fh {
+		row0 := src[8*y*tw : 8*y*tw+4*tw]
+		row1 := src[(8*y+4)*tw : (8*y+4)*tw+4*tw]
+		out := dst[4*((qy*hh+y)*tw+qx*hw):]
+		for x := range fw {
+			v := [4]float32{
+				math.Float32frombits(le.Uint32(row0[8*x:])),
+				math.Float32frombits(le.Uint32(row0[8*x+4:])),
+				math.Float32frombits(le.Uint32(row1[8*x:])),
+				math.Float32frombits(le.Uint32(row1[8*x+4:])),
+			}
+			var sum float64
+			n := 0
+			for _, f := range v {
+				if f == f && !(checkND && f == nd) {
+					sum += float64(f)
+					n++
+				}
+			}
+			r := fill
+			if n > 0 {
+				r = float32(sum / float64(n))
+			}
+			le.PutUint32(out[4*x:], math.Float32bits(r))
 		}
 	}
 }
