@@ -132,9 +132,11 @@ func TestReduceFastPathMatchesGeneric(t *testing.T) {
 	valid := make([]byte, tw*tw)
 	for i := range vals {
 		vals[i] = float64(float32(rng.Float64()*100 - 50))
-		switch rng.IntN(5) {
+		switch rng.IntN(6) {
 		case 0:
 			vals[i] = -9999
+		case 2:
+			vals[i] = math.NaN()
 		case 1:
 			valid[i] = 0
 			continue
@@ -160,7 +162,7 @@ func TestReduceFastPathMatchesGeneric(t *testing.T) {
 				f64.Reduce(m, d64, v64, put(geotiff.Float64, vals), v, vw, 23, 0, 1)
 				a, b := get(geotiff.Float32, d32), get(geotiff.Float64, d64)
 				for i := range a {
-					if a[i] != float64(float32(b[i])) || mask && v32[i] != v64[i] {
+					if !(a[i] == float64(float32(b[i])) || a[i] != a[i] && b[i] != b[i]) || mask && v32[i] != v64[i] {
 						t.Fatalf("%v mask %v width %d: pixel %d: float32 %v, float64 %v", m, mask, vw, i, a[i], b[i])
 					}
 				}

@@ -67,21 +67,17 @@ type Tiling struct {
 	TileWidth, TileHeight int // even sizes
 	Samples               int // samples per pixel in a tile
 	Type                  geotiff.SampleType
-	// HasNoData marks samples equal to NoData (NaN matches NaN) invalid;
-	// Fill is written where a block has no valid sample.
+	// HasNoData marks samples equal to NoData invalid; NaN samples always
+	// are. Fill is written where a block has no valid sample.
 	HasNoData bool
 	NoData    float64
 	Fill      float64
 }
 
+// invalid reports whether sample v is invalid: NaN (always, as gomean
+// skips NaN everywhere) or the nodata value.
 func (t *Tiling) invalid(v float64) bool {
-	if !t.HasNoData {
-		return false
-	}
-	if math.IsNaN(t.NoData) {
-		return math.IsNaN(v)
-	}
-	return v == t.NoData
+	return v != v || t.HasNoData && v == t.NoData
 }
 
 // Reduce reduces the top-left vw×vh pixels of src (the part of a tile
@@ -210,7 +206,7 @@ func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh,
 	nanND := t.HasNoData && math.IsNaN(t.NoData)
 	nd := float32(t.NoData)
 	checkND := t.HasNoData && !nanND
-	if m == Average && valid == nil && dvalid == nil && !nanND {
+	if m == Average && valid == nil && dvalid == nil {
 		t.averageFloat32(dst, src, fw, fh, qx, qy, checkND, nd, fill)
 		return
 	}
@@ -230,7 +226,7 @@ func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh,
 				if good {
 					any = 255
 				}
-				good = good && !(checkND && v == nd) && !(nanND && v != v)
+				good = good && !(checkND && v == nd) && v == v
 				vals[k], ok[k] = float64(v), good
 				if good {
 					sum += float64(v)
