@@ -62,6 +62,9 @@ type COGWriter struct {
 	out    *Writer // the output's temporary file, for commit and discard
 	mask   bool
 	plain  bool
+	// testGap is a test hook: a hole of that many bytes before the tiles,
+	// to write a COG over 4 GiB as a sparse file.
+	testGap int64
 
 	mu        sync.Mutex
 	closeOnce sync.Once
@@ -352,7 +355,7 @@ func (w *COGWriter) layout(big bool) ([]byte, []int64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	at := end
+	at := end + w.testGap
 	for k := len(w.levels) - 1; k >= 0; k-- {
 		bases[k] = at
 		at += w.levels[k].end

@@ -18,6 +18,12 @@ import (
 // every third pixel invalid when mask is set.
 func writeTestCOG(t *testing.T, name string, width, height, levels, workers int, mask bool, big BigTIFFMode) {
 	t.Helper()
+	writeTestCOGGap(t, name, width, height, levels, workers, mask, big, 0)
+}
+
+// writeTestCOGGap is writeTestCOG with a hole of gap bytes before the tiles.
+func writeTestCOGGap(t *testing.T, name string, width, height, levels, workers int, mask bool, big BigTIFFMode, gap int64) {
+	t.Helper()
 	ctx := context.Background()
 	opts := COGOptions{WriterOptions: WriterOptions{
 		Width: width, Height: height, Bands: 1, Type: Float32, TileWidth: 64, TileHeight: 64,
@@ -28,6 +34,7 @@ func writeTestCOG(t *testing.T, name string, width, height, levels, workers int,
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.testGap = gap
 	for k := 0; k <= levels; k++ {
 		lw := max(1, width>>k)
 		across := (lw + 63) / 64
@@ -239,5 +246,42 @@ func TestCOGCloseFailureLeavesNothing(t *testing.T) {
 				t.Errorf("left behind: %d files", len(ents))
 			}
 		})
+	}
+}
+
+// TestCOGOver4GiB writes a COG whose tiles start past 4 GiB (a sparse
+// hole before them): BigTIFF is chosen from the real offsets, and GDAL's
+// validator and reader accept the file.
+func TestCOGOver4GiB(t *testing.T) {
+	needGDALPython(t)
+	name := filepath.Join(t.TempDir(), "c.tif")
+	writeTestCOGGap(t, name, 300, 200, 2, 2, true, BigTIFFAuto, 1<<32)
+	st, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 4)
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Read(b)
+	f.Close()
+	if b[2] != 43 || st.Size() <= 1<<32 {
+		t.Fatalf("version %d, size %d: want a BigTIFF over 4 GiB", b[2], st.Size())
+	}
+	validateCOG(t, name)
+	out := runPython(t, `
+import sys
+import numpy as np
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1])
+b = ds.GetRasterBand(1)
+a = b.GetOverview(1).ReadAsArray()
+y, x = np.mgrid[0:50, 0:75]
+print("ok" if (a == (2e6 + y * 75 + x).astype('f4')).all() else "bad")
+`, name)
+	if strings.TrimSpace(string(out)) != "ok" {
+		t.Fatalf("python: %s", out)
 	}
 }
