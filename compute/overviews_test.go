@@ -152,3 +152,73 @@ func TestCOGSameBytesForAnyWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestCOGMasked reduces inputs with internal masks (made by GDAL) into a
+// masked COG and checks it with the validator and against its own full
+// resolution: an overview pixel is valid where any pixel of its 2×2 block
+// is, and holds the mean of the valid ones; statistics skip masked pixels.
+func TestCOGMasked(t *testing.T) {
+	needGDALPython(t)
+	dir := t.TempDir()
+	out, err := exec.Command(debianPython, "-c", `
+import sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
+rng = np.random.default_rng(5)
+for k in range(3):
+    d = gdal.GetDriverByName("GTiff").Create(sys.argv[1] + "/m%d.tif" % k, 704, 512, 1, gdal.GDT_Float32, options=["TILED=YES"])
+    d.SetGeoTransform([0, 1, 0, 0, 0, -1])
+    d.GetRasterBand(1).WriteArray((rng.random((512, 704)) * 1000).astype("f4"))
+    d.CreateMaskBand(gdal.GMF_PER_DATASET)
+    d.GetRasterBand(1).GetMaskBand().WriteArray(((rng.random((512, 704)) > 0.6) * 255).astype("u1"))
+    d = None
+`, dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("making inputs: %v\n%s", err, out)
+	}
+	var ins []string
+	for k := range 3 {
+		ins = append(ins, filepath.Join(dir, fmt.Sprintf("m%d.tif", k)))
+	}
+	name := filepath.Join(dir, "out.tif")
+	cfg := Config{Workers: 2, Overviews: OverviewConfig{COG: true}}
+	cfg.Output.TileWidth, cfg.Output.TileHeight = 128, 128
+	if err := Run(context.Background(), cfg, ins, name); err != nil {
+		t.Fatal(err)
+	}
+	out, err = exec.Command(debianPython, "-c", `
+import sys, subprocess
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+name = sys.argv[1]
+r = subprocess.run([sys.executable, "-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff", "--full-check=yes", name], capture_output=True, text=True)
+if r.returncode != 0 or "is a valid cloud optimized GeoTIFF" not in r.stdout or "warning" in (r.stdout + r.stderr).lower():
+    print("validator:", r.stdout, r.stderr); sys.exit()
+ds = gdal.Open(name)
+b = ds.GetRasterBand(1)
+assert b.GetMaskFlags() == gdal.GMF_PER_DATASET, b.GetMaskFlags()
+a = b.ReadAsArray().astype("f8")
+m = b.GetMaskBand().ReadAsArray() != 0
+for i in range(b.GetOverviewCount()):
+    h, w = a.shape[0] // 2, a.shape[1] // 2
+    av = np.where(m, a, 0.0)[:2*h, :2*w].reshape(h, 2, w, 2)
+    n = m[:2*h, :2*w].reshape(h, 2, w, 2).sum(axis=(1, 3))
+    want = (av.sum(axis=(1, 3)) / np.maximum(n, 1)).astype("f4").astype("f8")
+    o = b.GetOverview(i)
+    got, gm = o.ReadAsArray().astype("f8"), o.GetMaskBand().ReadAsArray() != 0
+    if (gm != (n > 0)).any() or np.abs(got - want)[n > 0].max() > 1e-4 * np.abs(want).max():
+        print("level", i + 1, "differs"); sys.exit()
+    a, m = got, gm
+md = b.GetMetadata()
+st = b.ComputeStatistics(False)
+if abs(float(md["STATISTICS_MEAN"]) - st[2]) > 1e-9 * abs(st[2]):
+    print("mean", md["STATISTICS_MEAN"], st[2]); sys.exit()
+print("ok")
+`, name).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+}
