@@ -1,8 +1,10 @@
 // Package overview computes the reduced-resolution levels of a tiled
 // raster as GDAL's overview builders do: each level halves the one above
 // it (level k+1 from level k, as GDAL's COG driver and gdaladdo cascade),
-// one 2×2 block of source pixels per overview pixel, with the blocks at the
-// right and bottom edges clipped to the image.
+// one 2×2 block of source pixels per overview pixel. Level sizes are
+// rounded down, as GDAL 3.6's COG driver sizes them; where a level has an
+// odd width or height its last column or row has no block of its own
+// (GDAL spreads it over its blocks instead; see docs/COG.md).
 //
 // Tiles have even sizes, so a 2×2 block never straddles two tiles: a
 // source tile reduces into one quarter of one tile of the next level, and
