@@ -70,6 +70,10 @@ type Config struct {
 	// inputs' tile size if they all share one (multiples of 16 from 128 to
 	// 1024), else 256×256.
 	Output geotiff.WriterOptions
+	// Overviews asks for a Cloud-Optimized GeoTIFF, internal overviews
+	// and statistics, built in the same pass; the zero value asks for
+	// none.
+	Overviews OverviewConfig
 
 	// IgnoreCRS skips the comparison of the inputs' CRSs (sizes and
 	// geotransforms are still compared).

@@ -93,7 +93,7 @@ func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Rea
 			p.notice("%s: %s", in.name, msg)
 		}
 	}
-	w, err := geotiff.Create(output, p.writerOptions())
+	w, err := p.createOutput(ctx, output)
 	if err != nil {
 		return fmt.Errorf("create output: %w", err)
 	}
@@ -225,7 +225,7 @@ func outputColor(im *geotiff.Image, in *input, bands []int) (int, []uint16) {
 // finish declares the output nodata decided at the end of the run and
 // reports what the encoders did; it fails when --nodata none meets an
 // empty pixel that no mask marks.
-func (p *pipeline) finish(w *geotiff.Writer) error {
+func (p *pipeline) finish(w outputFile) error {
 	var empty, clamped, moved int64
 	for _, st := range p.stats {
 		empty += st.empty

@@ -14,6 +14,9 @@ var errNeedBigTIFF = errors.New("geotiff: file needs BigTIFF")
 // finish writes the IFD after the tile data and the header, then commits
 // the file of Create.
 func (w *Writer) finish() error {
+	if w.cfg.spool {
+		return nil
+	}
 	if err := w.writeDirectory(); err != nil {
 		return err
 	}

@@ -174,6 +174,11 @@ type writerConfig struct {
 	testEncodeErr func(tile int) error
 
 	geo, extra []Field // georeferencing and copied fields to write
+
+	// Set by the COG writer (writer_cog.go): leader frames every tile
+	// with GDAL's 4-byte size leader and 4-byte trailer; spool makes Close
+	// stop once every tile is in the file, writing no directory.
+	leader, spool bool
 }
 
 func (o WriterOptions) config() (*writerConfig, error) {

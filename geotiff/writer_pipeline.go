@@ -263,6 +263,9 @@ func (w *Writer) appendTile(seq int, data []byte) error {
 	if w.cfg.BigTIFF == BigTIFFNo && off+n > maxClassicOffset {
 		return fmt.Errorf("geotiff: write %s: data reaches offset %d, beyond the limit %d of a classic TIFF (BigTIFF mode NO)", w.cfg.itemName(seq), off+n, int64(maxClassicOffset))
 	}
+	if w.cfg.leader {
+		return w.appendFramed(seq, data)
+	}
 	if _, err := w.w.WriteAt(data, off); err != nil {
 		return w.ioError("write "+w.cfg.itemName(seq), err)
 	}

@@ -18,6 +18,7 @@ type creation struct {
 	zstdLevel  int               // ZSTD_LEVEL, for ZSTD
 	set        map[string]string // option -> how it was given, for conflicts
 	numThreads int
+	cog        cogOptions // COG and overview options (cog.go)
 }
 
 func newCreation() *creation { return &creation{set: map[string]string{}} }
@@ -101,7 +102,10 @@ func (c *creation) co(item string) error {
 			return bad("LITTLE, BIG or NATIVE")
 		}
 	default:
-		return usagef("unknown creation option %s: gomean knows COMPRESS, ZLEVEL, ZSTD_LEVEL, PREDICTOR, BLOCKXSIZE, BLOCKYSIZE, BIGTIFF, NUM_THREADS, INTERLEAVE, TILED, ENDIANNESS", key)
+		if handled, err := c.cogOption(key, v, how, bad); handled {
+			return err
+		}
+		return usagef("unknown creation option %s: gomean knows COMPRESS, ZLEVEL, ZSTD_LEVEL, PREDICTOR, BLOCKXSIZE, BLOCKYSIZE, BIGTIFF, NUM_THREADS, INTERLEAVE, TILED, ENDIANNESS, and for COG BLOCKSIZE, LEVEL, OVERVIEWS, OVERVIEW_COUNT, OVERVIEW_RESAMPLING, STATISTICS, LAYOUT", key)
 	}
 	return err
 }

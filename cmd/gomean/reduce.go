@@ -66,6 +66,17 @@ Creation options (GDAL names, or the plain flags):
    --co NUM_THREADS=N|ALL_CPUS           (compression threads; default --workers)
    --co INTERLEAVE=PIXEL|BAND, --co ENDIANNESS=LITTLE|BIG, --co TILED=YES
 
+-of COG writes a Cloud-Optimized GeoTIFF in the layout of GDAL's COG driver,
+with overviews and statistics computed in the same pass (docs/COG.md):
+   --co BLOCKSIZE=N                      (COG tile size, multiple of 16; default 512)
+   --co LEVEL=N                          (DEFLATE or ZSTD level)
+   --co OVERVIEWS=AUTO|NONE              (AUTO: halve until one tile holds the smallest)
+   --co OVERVIEW_COUNT=N                 (that many levels instead)
+   --co OVERVIEW_RESAMPLING=AVERAGE|NEAREST|MODE  (default AVERAGE, skipping invalid
+                                          pixels as gdaladdo -r average; MODE for classes)
+   --co STATISTICS=AUTO|YES|NO           (default: STATISTICS_* in the metadata)
+   --co LAYOUT=COG                       (the same as -of COG)
+
 Examples:
    gomean %[1]s -o out.tif a.tif b.tif c.tif
    gomean %[1]s a.tif b.tif c.tif -o out.tif --co ZLEVEL=9
@@ -86,6 +97,9 @@ func reduceCommand(op compute.Op) *cli.Command {
 		&cli.IntFlag{Name: "level", Usage: "compression `LEVEL`: DEFLATE 1-9 (default 1), ZSTD 1-22 (default 9)", HideDefault: true},
 		&cli.StringFlag{Name: "predictor", Usage: "predictor `P`: 1 none, 2 horizontal, 3 floating point"},
 		&cli.StringFlag{Name: "tile", Usage: "output tile size `N` or WxH, multiples of 16"},
+		&cli.StringFlag{Name: "format", Aliases: []string{"of"}, Usage: "output `FORMAT`: GTiff (default) or COG (Cloud-Optimized GeoTIFF with overviews and statistics, see below)"},
+		&cli.BoolFlag{Name: "overviews", Usage: "GTiff: add internal overviews, computed in the same pass (OVERVIEW_* options apply)"},
+		&cli.BoolFlag{Name: "stats", Usage: "GTiff: write STATISTICS_* metadata per band, computed in the same pass (COG: on unless --co STATISTICS=NO)"},
 		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "`N` goroutines reading and reducing tiles (default: all CPUs)", HideDefault: true},
 		&cli.IntFlag{Name: "cache", Usage: "`MIB` of decoded input strips or tiles kept for later output tiles when the inputs' blocks differ from the output tiles (default 256; raise it for many wide stripped inputs)", HideDefault: true},
 		&cli.StringFlag{Name: "memory", Usage: "memory budget `SIZE` (e.g. 2G, 512M; default GOMEMLIMIT, else a quarter of ulimit -v, else half the RAM): a run that cannot fit stops before allocating"},
@@ -210,7 +224,7 @@ func reduceConfig(cmd *cli.Command, op compute.Op) (compute.Config, []string, st
 			return cfg, nil, "", err
 		}
 	}
-	if cfg.Output, err = creationFlags(cmd); err != nil {
+	if cfg.Output, cfg.Overviews, err = outputFlags(cmd); err != nil {
 		return cfg, nil, "", err
 	}
 	cfg.Output.Overwrite = cmd.Bool("overwrite")
@@ -333,31 +347,40 @@ func parseWeights(s string, n int) ([]float64, error) {
 
 // creationFlags applies --co items, then the plain flags.
 func creationFlags(cmd *cli.Command) (geotiff.WriterOptions, error) {
+	c, err := creationOf(cmd)
+	if err != nil {
+		return geotiff.WriterOptions{}, err
+	}
+	return c.finish()
+}
+
+// creationOf collects --co items, then the plain flags.
+func creationOf(cmd *cli.Command) (*creation, error) {
 	c := newCreation()
 	for _, item := range cmd.StringSlice("co") {
 		if err := c.co(item); err != nil {
-			return geotiff.WriterOptions{}, err
+			return nil, err
 		}
 	}
 	if v := cmd.String("compress"); v != "" {
 		if err := c.compress(v, "--compress "+v); err != nil {
-			return geotiff.WriterOptions{}, err
+			return nil, err
 		}
 	}
 	if cmd.IsSet("level") {
 		if err := c.level(int(cmd.Int("level"))); err != nil {
-			return geotiff.WriterOptions{}, err
+			return nil, err
 		}
 	}
 	if v := cmd.String("predictor"); v != "" {
 		if err := c.predictor(v, "--predictor "+v); err != nil {
-			return geotiff.WriterOptions{}, err
+			return nil, err
 		}
 	}
 	if v := cmd.String("tile"); v != "" {
 		if err := c.tile(v); err != nil {
-			return geotiff.WriterOptions{}, err
+			return nil, err
 		}
 	}
-	return c.finish()
+	return c, nil
 }

@@ -1,0 +1,62 @@
+//go:build !race
+
+package compute
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+	"time"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+// TestCOGHeapBounded writes 20000-pixel-wide COGs (6 overview levels at
+// the full height) of two heights and checks that the peak heap does not
+// grow with the height: each overview level holds about one tile row.
+func TestCOGHeapBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20000-wide COG jobs skipped in -short mode")
+	}
+	dir := t.TempDir()
+	// Garbage counts in HeapAlloc until the next GC: collect often so the
+	// peak is that of the live heap.
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
+	run := func(w, h int) uint64 {
+		var readers []*geotiff.Reader
+		var names []string
+		for k := range 3 {
+			b := syntheticTIFF(t, w, h, float32(k*100))
+			r, err := geotiff.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			readers = append(readers, r)
+			names = append(names, fmt.Sprintf("synthetic%d", k))
+		}
+		out := filepath.Join(dir, fmt.Sprintf("out%d.tif", h))
+		cfg := Config{Workers: 4, Overviews: OverviewConfig{COG: true}}
+		var err error
+		start := time.Now()
+		peak := peakHeap(func() { err = RunReaders(context.Background(), cfg, names, readers, out) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("COG %dx%d: peak heap %.1f MiB, %v", w, h, float64(peak)/(1<<20), time.Since(start).Round(time.Millisecond))
+		return peak
+	}
+	short := run(20000, 2048)
+	tall := run(20000, 8192)
+	if tall > short+8<<20 {
+		t.Errorf("peak heap grows with the height: %d bytes at 2048 rows, %d at 8192", short, tall)
+	}
+	// One tile row per level: 20000/256 tiles of 256 KiB at level 1, half
+	// as many at each next level, with the writers' windows and today's
+	// pipeline (heapBound).
+	if bound := uint64(heapBound + 2*(20000/256+1)*(256<<10)); tall > bound {
+		t.Errorf("peak heap %d bytes, exceeds bound %d", tall, bound)
+	}
+}

@@ -1,0 +1,304 @@
+package overview
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+func TestCountAndSize(t *testing.T) {
+	for _, tc := range []struct {
+		w, h, block, want int
+	}{
+		// Levels and sizes of GDAL 3.6's COG driver.
+		{1001, 701, 128, 3},
+		{700, 500, 128, 3},
+		{1025, 300, 128, 3},
+		{257, 100, 128, 1},
+		{128, 128, 128, 0},
+		{100, 40, 512, 0},
+		{4096, 4096, 512, 3},
+		{20000, 20000, 512, 6},
+		{1, 100000, 16, 13},
+	} {
+		if got := Count(tc.w, tc.h, tc.block); got != tc.want {
+			t.Errorf("Count(%d, %d, %d) = %d, want %d", tc.w, tc.h, tc.block, got, tc.want)
+		}
+	}
+	if w, h := Size(1001, 701, 3); w != 125 || h != 87 {
+		t.Errorf("Size(1001, 701, 3) = %d, %d, want 125, 87 (GDAL's)", w, h)
+	}
+	if w, h := Size(3, 1, 5); w != 1 || h != 1 {
+		t.Errorf("Size(3, 1, 5) = %d, %d, want 1, 1", w, h)
+	}
+}
+
+func TestParseMethod(t *testing.T) {
+	for s, want := range map[string]Method{"average": Average, "NEAREST": Nearest, " Mode ": Mode} {
+		if m, err := ParseMethod(s); err != nil || m != want {
+			t.Errorf("ParseMethod(%q) = %v, %v", s, m, err)
+		}
+	}
+	if _, err := ParseMethod("cubic"); err == nil {
+		t.Error("cubic: no error")
+	}
+}
+
+// put and get store one-band tiles of float values in type typ.
+func put(typ geotiff.SampleType, vals []float64) []byte {
+	b := make([]byte, len(vals)*typ.Size())
+	for i, v := range vals {
+		typ.Put(b[i*typ.Size():], v)
+	}
+	return b
+}
+
+func get(typ geotiff.SampleType, b []byte) []float64 {
+	v := make([]float64, len(b)/typ.Size())
+	for i := range v {
+		v[i] = typ.Get(b[i*typ.Size():])
+	}
+	return v
+}
+
+func TestReduceBlock(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name   string
+		typ    geotiff.SampleType
+		m      Method
+		nodata float64
+		block  [4]float64 // row-major 2×2
+		valid  []byte     // nil or 4 bytes
+		want   float64
+		wantOK byte
+	}{
+		{"average", geotiff.Float32, Average, -9999, [4]float64{1, 2, 3, 4}, nil, 2.5, 255},
+		{"average skips nodata", geotiff.Float32, Average, -9999, [4]float64{1, -9999, 3, -9999}, nil, 2, 255},
+		{"average all nodata", geotiff.Float32, Average, -9999, [4]float64{-9999, -9999, -9999, -9999}, nil, -9999, 0},
+		{"average NaN nodata", geotiff.Float32, Average, nan, [4]float64{nan, 2, nan, 4}, nil, 3, 255},
+		{"average mask", geotiff.Float32, Average, -9999, [4]float64{1, 2, 3, 100}, []byte{1, 1, 1, 0}, 2, 255},
+		{"average mask none valid", geotiff.Float32, Average, -9999, [4]float64{1, 2, 3, 100}, []byte{0, 0, 0, 0}, -9999, 0},
+		{"average int16 rounds half away", geotiff.Int16, Average, -32768, [4]float64{-3, -2, -3, -2}, nil, -3, 255},
+		{"average int16 half up", geotiff.Int16, Average, -32768, [4]float64{3, 2, 3, 2}, nil, 3, 255},
+		{"average float64", geotiff.Float64, Average, -9999, [4]float64{1, 2, 3, 5}, nil, 2.75, 255},
+		{"nearest top-left", geotiff.Float32, Nearest, -9999, [4]float64{7, 2, 3, 4}, nil, 7, 255},
+		{"nearest invalid top-left", geotiff.Float32, Nearest, -9999, [4]float64{-9999, 2, 3, 4}, nil, -9999, 255},
+		{"mode", geotiff.Uint8, Mode, 255, [4]float64{3, 5, 5, 3}, nil, 3, 255},
+		{"mode majority", geotiff.Uint8, Mode, 255, [4]float64{3, 5, 5, 5}, nil, 5, 255},
+		{"mode skips nodata", geotiff.Uint8, Mode, 255, [4]float64{255, 255, 255, 9}, nil, 9, 255},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tl := Tiling{TileWidth: 4, TileHeight: 4, Samples: 1, Type: tc.typ, HasNoData: true, NoData: tc.nodata, Fill: tc.nodata}
+			if math.IsNaN(tc.nodata) {
+				tl.Fill = -9999
+				if tc.want != tc.want {
+					tc.want = -9999
+				}
+			}
+			src := make([]float64, 16)
+			src[0], src[1], src[4], src[5] = tc.block[0], tc.block[1], tc.block[2], tc.block[3]
+			var valid []byte
+			if tc.valid != nil {
+				valid = make([]byte, 16)
+				valid[0], valid[1], valid[4], valid[5] = tc.valid[0], tc.valid[1], tc.valid[2], tc.valid[3]
+			}
+			dst := make([]byte, 16*tc.typ.Size())
+			dvalid := make([]byte, 16)
+			tl.Reduce(tc.m, dst, dvalid, put(tc.typ, src), valid, 4, 4, 1, 1)
+			got := get(tc.typ, dst)
+			// Quarter (1, 1) of a 4×4 tile starts at pixel (2, 2).
+			if got[10] != tc.want {
+				t.Errorf("got %v, want %v", got[10], tc.want)
+			}
+			if tc.valid != nil && dvalid[10] != tc.wantOK {
+				t.Errorf("validity %d, want %d", dvalid[10], tc.wantOK)
+			}
+		})
+	}
+}
+
+// TestReduceFastPathMatchesGeneric checks the float32 fast path against
+// the generic loop, run on the same values as Float64.
+func TestReduceFastPathMatchesGeneric(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const tw = 32
+	vals := make([]float64, tw*tw)
+	valid := make([]byte, tw*tw)
+	for i := range vals {
+		vals[i] = float64(float32(rng.Float64()*100 - 50))
+		switch rng.IntN(6) {
+		case 0:
+			vals[i] = -9999
+		case 2:
+			vals[i] = math.NaN()
+		case 1:
+			valid[i] = 0
+			continue
+		}
+		valid[i] = 1
+	}
+	for _, m := range []Method{Average, Nearest, Mode} {
+		for _, mask := range []bool{false, true} {
+			for _, vw := range []int{32, 17} {
+				var v []byte
+				if mask {
+					v = valid
+				}
+				f32 := Tiling{TileWidth: tw, TileHeight: tw, Samples: 1, Type: geotiff.Float32, HasNoData: true, NoData: -9999, Fill: -9999}
+				f64 := f32
+				f64.Type = geotiff.Float64
+				d32, d64 := make([]byte, tw*tw*4), make([]byte, tw*tw*8)
+				var v32, v64 []byte // nil without a mask: the fastest path
+				if mask {
+					v32, v64 = make([]byte, tw*tw), make([]byte, tw*tw)
+				}
+				f32.Reduce(m, d32, v32, put(geotiff.Float32, vals), v, vw, 23, 0, 1)
+				f64.Reduce(m, d64, v64, put(geotiff.Float64, vals), v, vw, 23, 0, 1)
+				a, b := get(geotiff.Float32, d32), get(geotiff.Float64, d64)
+				for i := range a {
+					if !(a[i] == float64(float32(b[i])) || a[i] != a[i] && b[i] != b[i]) || mask && v32[i] != v64[i] {
+						t.Fatalf("%v mask %v width %d: pixel %d: float32 %v, float64 %v", m, mask, vw, i, a[i], b[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// refLevels computes the overview levels of a one-band w×h raster the
+// direct way: each level halves the one above, blocks clipped, odd last
+// rows and columns dropped; NaN marks invalid values.
+func refLevels(vals []float64, w, h, levels int) [][]float64 {
+	out := [][]float64{vals}
+	for k := 1; k <= levels; k++ {
+		src := out[k-1]
+		sw, _ := Size(w, h, k-1)
+		lw, lh := Size(w, h, k)
+		dst := make([]float64, lw*lh)
+		for y := range lh {
+			for x := range lw {
+				sum, n := 0.0, 0
+				for _, p := range [4]int{2*y*sw + 2*x, 2*y*sw + 2*x + 1, (2*y+1)*sw + 2*x, (2*y+1)*sw + 2*x + 1} {
+					if v := src[p]; v == v {
+						sum += v
+						n++
+					}
+				}
+				dst[y*lw+x] = math.NaN()
+				if n > 0 {
+					dst[y*lw+x] = float64(float32(sum / float64(n)))
+				}
+			}
+		}
+		out = append(out, dst)
+	}
+	return out
+}
+
+func TestBuilderAgainstReference(t *testing.T) {
+	const w, h, tw = 301, 203, 32
+	rng := rand.New(rand.NewPCG(3, 4))
+	vals := make([]float64, w*h)
+	for i := range vals {
+		vals[i] = float64(float32(rng.Float64() * 1000))
+		if rng.IntN(4) == 0 {
+			vals[i] = math.NaN()
+		}
+	}
+	levels := Count(w, h, tw)
+	ref := refLevels(vals, w, h, levels)
+	for _, goroutines := range []int{1, 4} {
+		var mu sync.Mutex
+		got := make([][]float64, levels+1)
+		for k := 1; k <= levels; k++ {
+			lw, lh := Size(w, h, k)
+			got[k] = make([]float64, lw*lh)
+		}
+		tl := Tiling{TileWidth: tw, TileHeight: tw, Samples: 1, Type: geotiff.Float32, HasNoData: true, NoData: math.NaN(), Fill: math.NaN()}
+		b, err := NewBuilder(Config{Tiling: tl, Width: w, Height: h, Levels: levels}, func(_ context.Context, k, i int, samples, _ []byte) error {
+			lw, lh := Size(w, h, k)
+			across := (lw + tw - 1) / tw
+			tx, ty := i%across, i/across
+			mu.Lock()
+			defer mu.Unlock()
+			for y := range tw {
+				for x := range tw {
+					gx, gy := tx*tw+x, ty*tw+y
+					if gx < lw && gy < lh {
+						got[k][gy*lw+gx] = float64(math.Float32frombits(binary.LittleEndian.Uint32(samples[4*(y*tw+x):])))
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		across := (w + tw - 1) / tw
+		n := b.NumTiles(0)
+		order := rng.Perm(n)
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			wg.Go(func() {
+				for j := g; j < n; j += goroutines {
+					i := order[j]
+					tx, ty := i%across, i/across
+					tile := make([]float64, tw*tw)
+					for y := range tw {
+						for x := range tw {
+							tile[y*tw+x] = -1 // outside the image: must be ignored
+							if gx, gy := tx*tw+x, ty*tw+y; gx < w && gy < h {
+								tile[y*tw+x] = vals[gy*w+gx]
+							}
+						}
+					}
+					if err := b.Add(context.Background(), i, put(geotiff.Float32, tile), nil); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if p := b.Pending(); p != 0 {
+			t.Errorf("%d tiles still pending", p)
+		}
+		for k := 1; k <= levels; k++ {
+			for i := range ref[k] {
+				a, e := got[k][i], ref[k][i]
+				if !(a == e || a != a && e != e) {
+					t.Fatalf("%d goroutines: level %d pixel %d: got %v, want %v", goroutines, k, i, a, e)
+				}
+			}
+		}
+	}
+}
+
+func TestBuilderErrors(t *testing.T) {
+	tl := Tiling{TileWidth: 16, TileHeight: 16, Samples: 1, Type: geotiff.Uint8}
+	if _, err := NewBuilder(Config{Tiling: Tiling{TileWidth: 15, TileHeight: 16, Samples: 1, Type: geotiff.Uint8}, Width: 10, Height: 10}, nil); err == nil {
+		t.Error("odd tile: no error")
+	}
+	if _, err := NewBuilder(Config{Tiling: tl, Width: 10, Height: 10, Levels: 31}, nil); err == nil {
+		t.Error("31 levels: no error")
+	}
+	b, err := NewBuilder(Config{Tiling: tl, Width: 40, Height: 40, Levels: 1}, func(context.Context, int, int, []byte, []byte) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := b.Add(ctx, 0, make([]byte, 10), nil); err == nil {
+		t.Error("short tile: no error")
+	}
+	if err := b.Add(ctx, 9, make([]byte, 256), nil); err == nil {
+		t.Error("tile 9 of 9: no error")
+	}
+	if err := b.Add(ctx, 0, make([]byte, 256), make([]byte, 256)); err == nil {
+		t.Error("validity without Mask: no error")
+	}
+}

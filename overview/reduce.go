@@ -1,0 +1,285 @@
+// Package overview computes the reduced-resolution levels of a tiled
+// raster as GDAL's overview builders do: each level halves the one above
+// it (level k+1 from level k, as GDAL's COG driver and gdaladdo cascade),
+// one 2×2 block of source pixels per overview pixel. Level sizes are
+// rounded down, as GDAL 3.6's COG driver sizes them; where a level has an
+// odd width or height its last column or row has no block of its own
+// (GDAL spreads it over its blocks instead; see docs/COG.md).
+//
+// Tiles have even sizes, so a 2×2 block never straddles two tiles: a
+// source tile reduces into one quarter of one tile of the next level, and
+// a [Builder] only keeps the overview tiles whose sources are not all in.
+package overview
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+// A Method is a resampling method of GDAL's overview builders.
+type Method int
+
+// Methods.
+const (
+	// Average is the mean of the valid samples of each 2×2 block, as
+	// gdaladdo -r average: invalid samples are skipped, and the overview
+	// sample is invalid (the fill value) only when all four are. Integer
+	// types are rounded half away from zero, as GDAL rounds.
+	Average Method = iota
+	// Nearest takes the top-left sample of each 2×2 block, as GDAL does
+	// for a factor of 2.
+	Nearest
+	// Mode takes the most frequent valid value of each 2×2 block, the first
+	// in row-major order among equally frequent ones, for categorical data.
+	Mode
+)
+
+func (m Method) String() string {
+	switch m {
+	case Average:
+		return "AVERAGE"
+	case Nearest:
+		return "NEAREST"
+	case Mode:
+		return "MODE"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// ParseMethod parses GDAL's name of a resampling method: AVERAGE, NEAREST
+// or MODE, in any case.
+func ParseMethod(s string) (Method, error) {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "AVERAGE":
+		return Average, nil
+	case "NEAREST":
+		return Nearest, nil
+	case "MODE":
+		return Mode, nil
+	}
+	return 0, fmt.Errorf("overview: resampling %q: want AVERAGE, NEAREST or MODE", s)
+}
+
+// A Tiling describes the tiles that [Tiling.Reduce] reads and writes.
+type Tiling struct {
+	TileWidth, TileHeight int // even sizes
+	Samples               int // samples per pixel in a tile
+	Type                  geotiff.SampleType
+	// HasNoData marks samples equal to NoData invalid; NaN samples always
+	// are. Fill is written where a block has no valid sample.
+	HasNoData bool
+	NoData    float64
+	Fill      float64
+}
+
+// invalid reports whether sample v is invalid: NaN (always, as gomean
+// skips NaN everywhere) or the nodata value.
+func (t *Tiling) invalid(v float64) bool {
+	return v != v || t.HasNoData && v == t.NoData
+}
+
+// Reduce reduces the top-left vw×vh pixels of src (the part of a tile
+// inside the image) into quarter (qx, qy) of dst, both tiles of
+// TileWidth×TileHeight pixels of Samples samples of Type, little-endian.
+// valid is nil or one byte per pixel of src, 0 where the pixel is invalid;
+// dvalid, when not nil, gets one byte per pixel of the quarter: 255 where
+// some pixel of the block is valid, 0 elsewhere. The whole quarter is
+// written: pixels beyond the image get Fill and 0.
+func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy int) {
+	tw, th, spp, size := t.TileWidth, t.TileHeight, t.Samples, t.Type.Size()
+	hw, hh := tw/2, th/2
+	ow, oh := (vw+1)/2, (vh+1)/2
+	var vals [4]float64
+	var ok [4]bool
+	// Whole blocks of one-band float32 tiles, the common case, go the
+	// fast way; the generic loop below does the rest.
+	fw, fh := 0, 0
+	if t.Type == geotiff.Float32 && spp == 1 {
+		fw, fh = vw/2, vh/2
+		t.reduceFloat32(m, dst, dvalid, src, valid, fw, fh, qx, qy)
+	}
+	for y := range hh {
+		drow := (qy*hh + y) * tw
+		for x := range hw {
+			if x < fw && y < fh {
+				continue
+			}
+			dp := drow + qx*hw + x
+			if x >= ow || y >= oh {
+				for s := range spp {
+					t.Type.Put(dst[(dp*spp+s)*size:], t.Fill)
+				}
+				if dvalid != nil {
+					dvalid[dp] = 0
+				}
+				continue
+			}
+			// The block's pixels inside the image, row-major.
+			var px [4]int
+			n := 0
+			for dy := range 2 {
+				sy := 2*y + dy
+				if sy >= vh {
+					break
+				}
+				for dx := range 2 {
+					sx := 2*x + dx
+					if sx >= vw {
+						break
+					}
+					px[n] = sy*tw + sx
+					n++
+				}
+			}
+			if dvalid != nil {
+				var any byte
+				for k := range n {
+					if valid == nil || valid[px[k]] != 0 {
+						any = 255
+					}
+				}
+				dvalid[dp] = any
+			}
+			for s := range spp {
+				for k := range n {
+					p := px[k]
+					v := t.Type.Get(src[(p*spp+s)*size:])
+					vals[k] = v
+					ok[k] = (valid == nil || valid[p] != 0) && !t.invalid(v)
+				}
+				t.Type.Put(dst[(dp*spp+s)*size:], t.pick(m, vals[:n], ok[:n]))
+			}
+		}
+	}
+}
+
+// pick returns the overview value of one block.
+func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
+	switch m {
+	case Nearest:
+		if !ok[0] {
+			return t.Fill
+		}
+		return vals[0]
+	case Mode:
+		best, bestN := t.Fill, 0
+		for i, v := range vals {
+			if !ok[i] {
+				continue
+			}
+			c := 0
+			for j := i; j < len(vals); j++ {
+				if ok[j] && (vals[j] == v || v != v && vals[j] != vals[j]) {
+					c++
+				}
+			}
+			if c > bestN {
+				best, bestN = v, c
+			}
+		}
+		return best
+	}
+	sum, n := 0.0, 0
+	for i, v := range vals {
+		if ok[i] {
+			sum += v
+			n++
+		}
+	}
+	if n == 0 {
+		return t.Fill
+	}
+	v := sum / float64(n)
+	if !t.Type.IsFloat() {
+		v = math.Round(v)
+	}
+	return v
+}
+
+// reduceFloat32 reduces the fw×fh whole blocks of a one-band float32 tile
+// as Reduce does.
+func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh, qx, qy int) {
+	tw, hw, hh := t.TileWidth, t.TileWidth/2, t.TileHeight/2
+	fill := float32(t.Fill)
+	nanND := t.HasNoData && math.IsNaN(t.NoData)
+	nd := float32(t.NoData)
+	checkND := t.HasNoData && !nanND
+	if m == Average && valid == nil && dvalid == nil {
+		t.averageFloat32(dst, src, fw, fh, qx, qy, checkND, nd, fill)
+		return
+	}
+	var vals [4]float64
+	var ok [4]bool
+	for y := range fh {
+		r0, r1 := 2*y*tw, (2*y+1)*tw
+		drow := (qy*hh+y)*tw + qx*hw
+		for x := range fw {
+			px := [4]int{r0 + 2*x, r0 + 2*x + 1, r1 + 2*x, r1 + 2*x + 1}
+			n := 0
+			var sum float64
+			var any byte
+			for k, p := range px {
+				v := math.Float32frombits(binary.LittleEndian.Uint32(src[4*p:]))
+				good := valid == nil || valid[p] != 0
+				if good {
+					any = 255
+				}
+				good = good && !(checkND && v == nd) && v == v
+				vals[k], ok[k] = float64(v), good
+				if good {
+					sum += float64(v)
+					n++
+				}
+			}
+			dp := drow + x
+			if dvalid != nil {
+				dvalid[dp] = any
+			}
+			out := fill
+			switch {
+			case m == Average && n > 0:
+				out = float32(sum / float64(n))
+			case m != Average:
+				out = float32(t.pick(m, vals[:], ok[:]))
+			}
+			binary.LittleEndian.PutUint32(dst[4*dp:], math.Float32bits(out))
+		}
+	}
+}
+
+// averageFloat32 is reduceFloat32 for Average without a mask: invalid
+// samples are NaN and, with checkND, nd.
+func (t *Tiling) averageFloat32(dst, src []byte, fw, fh, qx, qy int, checkND bool, nd, fill float32) {
+	tw, hw, hh := t.TileWidth, t.TileWidth/2, t.TileHeight/2
+	le := binary.LittleEndian
+	for y := range fh {
+		row0 := src[8*y*tw : 8*y*tw+4*tw]
+		row1 := src[(8*y+4)*tw : (8*y+4)*tw+4*tw]
+		out := dst[4*((qy*hh+y)*tw+qx*hw):]
+		for x := range fw {
+			v := [4]float32{
+				math.Float32frombits(le.Uint32(row0[8*x:])),
+				math.Float32frombits(le.Uint32(row0[8*x+4:])),
+				math.Float32frombits(le.Uint32(row1[8*x:])),
+				math.Float32frombits(le.Uint32(row1[8*x+4:])),
+			}
+			var sum float64
+			n := 0
+			for _, f := range v {
+				if f == f && !(checkND && f == nd) {
+					sum += float64(f)
+					n++
+				}
+			}
+			r := fill
+			if n > 0 {
+				r = float32(sum / float64(n))
+			}
+			le.PutUint32(out[4*x:], math.Float32bits(r))
+		}
+	}
+}
