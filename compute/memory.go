@@ -18,7 +18,7 @@ var ErrMemoryBudget = errors.New("over the memory budget")
 
 // DefaultMemoryBytes returns the memory budget of a run when
 // Config.MemoryBytes is 0: the Go memory limit when one is set (GOMEMLIMIT),
-// else a quarter of the address-space limit when one is set (ulimit -v: the
+// else a quarter (an eighth in cgo builds) of the address-space limit when one is set (ulimit -v: the
 // Go runtime reserves address space well beyond the heap), else half the
 // physical memory; at most 1 GiB on 32-bit systems, and 2 GiB when nothing
 // is known.
@@ -27,7 +27,11 @@ func DefaultMemoryBytes() int64 {
 	if lim := debug.SetMemoryLimit(-1); lim > 0 && lim < math.MaxInt64 {
 		budget = lim
 	} else if as := addressSpaceLimit(); as > 0 {
-		budget = int64(min(as/4, math.MaxInt64/2))
+		share := uint64(4)
+		if cgoBuild {
+			share = 8 // C threads' stacks and malloc arenas take their part
+		}
+		budget = int64(min(as/share, math.MaxInt64/2))
 	} else if ram := physicalMemory(); ram > 0 {
 		budget = ram / 2
 	}
