@@ -28,11 +28,12 @@ type pipeline struct {
 	planes       int  // output tile planes
 	stride       int  // samples per pixel in an output tile
 	nd           noDataPolicy
-	photometric  int      // output PhotometricInterpretation (0: MinIsBlack)
-	extraSamples []uint16 // output ExtraSamples
-	maskOut      bool     // the output carries an internal mask
-	alphaOut     bool     // the output carries an alpha band (the last)
-	stream       bool     // the run takes the streaming path
+	photometric  int       // output PhotometricInterpretation (0: MinIsBlack)
+	extraSamples []uint16  // output ExtraSamples
+	maskOut      bool      // the output carries an internal mask
+	alphaOut     bool      // the output carries an alpha band (the last)
+	stream       bool      // the run takes the streaming path
+	shard        *shardRun // the band of tile rows a sharded run computes (shard.go)
 	cache        *blockCache
 
 	statsMu sync.Mutex
@@ -61,7 +62,7 @@ type tileWriter interface {
 // tile indices in increasing order from a shared counter, so the tile the
 // writer waits for is always being worked on.
 func (p *pipeline) run(ctx context.Context, w tileWriter) error {
-	total := p.grid.Len() * p.planes
+	total := p.runTiles()
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
 		g.Go(func() error {
@@ -74,7 +75,7 @@ func (p *pipeline) run(ctx context.Context, w tileWriter) error {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				if err := wk.tile(ctx, i, w); err != nil {
+				if err := wk.tile(ctx, p.tileIndex(i), w); err != nil {
 					return err
 				}
 				p.progress(total)

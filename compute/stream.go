@@ -170,7 +170,9 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 		need = int32(len(p.srcs))
 	}
 	sr.need = need
-	total := sr.rows * sr.spans * sr.groups
+	first, end := p.rowRange()
+	total := end * sr.spans * sr.groups
+	sr.next.Store(int64(first * sr.spans * sr.groups))
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
 		g.Go(func() error {
