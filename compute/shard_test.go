@@ -63,10 +63,10 @@ func TestShardRows(t *testing.T) {
 	}
 }
 
-// shardInputs writes n float32 inputs of w×h in 64×64 tiles; every input
-// is empty at pixel (3, 2) only, so only the shard holding row 2 has a
-// pixel without a valid input.
-func shardInputs(t *testing.T, dir string, n, w, h int, planar int) []string {
+// shardInputs writes n float32 inputs of w×h in 64×64 tiles (tile×tile
+// with tile > 0); every input is empty at pixel (3, 2) only, so only the
+// shard holding row 2 has a pixel without a valid input.
+func shardInputs(t *testing.T, dir string, n, w, h int, tile [2]int) []string {
 	t.Helper()
 	var ins []string
 	for k := range n {
@@ -76,7 +76,11 @@ func shardInputs(t *testing.T, dir string, n, w, h int, planar int) []string {
 		}
 		r.vals[(2*w+3)*2] = math.NaN()
 		r.vals[(2*w+3)*2+1] = math.NaN()
-		ins = append(ins, writeRaster(t, dir, fmt.Sprintf("in%02d.tif", k), r, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 64, TileHeight: 64, Planar: planar}))
+		o := geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 64, TileHeight: 64}
+		if tile[0] > 0 {
+			o.TileWidth, o.TileHeight = tile[0], tile[1]
+		}
+		ins = append(ins, writeRaster(t, dir, fmt.Sprintf("in%02d-%dx%d.tif", k, o.TileWidth, o.TileHeight), r, o))
 	}
 	return ins
 }
@@ -108,26 +112,38 @@ func runShards(t *testing.T, cfg Config, ins []string, dir string, n int, seed u
 func TestShardMergeIdentical(t *testing.T) {
 	dir := t.TempDir()
 	const w, h = 150, 13*32 - 5 // 13 tile rows of 32, the last partial
-	ins := shardInputs(t, dir, 3, w, h, 0)
+	ins := shardInputs(t, dir, 3, w, h, [2]int{})
+	// Inputs in one block taller than a band, decoded row by row by the
+	// streaming path (stream_rows.go): a shard starts inside the block.
+	tall := shardInputs(t, dir, 3, w, h, [2]int{160, 416})
+	defer func(n int) { rowStreamMin = n }(rowStreamMin)
+	rowStreamMin = 1 << 10
 	base := Config{Workers: 2, Output: geotiff.WriterOptions{TileWidth: 32, TileHeight: 32, Overwrite: true}}
 	cases := []struct {
-		name string
-		cfg  func() Config
+		name   string
+		cfg    func() Config
+		inputs []string
 	}{
-		{"median", func() Config { c := base; c.Op = Median; return c }},
-		{"mean-stream", func() Config { c := base; c.Op = Mean; return c }},
+		{"median", func() Config { c := base; c.Op = Median; return c }, nil},
+		{"mean-stream", func() Config { c := base; c.Op = Mean; return c }, nil},
+		{"sum-stream-rows", func() Config { c := base; c.Op = Sum; return c }, tall},
+		{"median-tall-blocks", func() Config { c := base; c.Op = Median; return c }, tall},
 		{"max-separate-int16", func() Config {
 			c := base
 			c.Op, c.Type = Max, geotiff.Int16
 			c.Output.Planar = geotiff.PlanarSeparate
 			c.Output.Compression = geotiff.CompressionZSTD
 			return c
-		}},
-		{"mean-mask", func() Config { c := base; c.Op = Mean; c.Output.Mask = true; return c }},
+		}, nil},
+		{"mean-mask", func() Config { c := base; c.Op = Mean; c.Output.Mask = true; return c }, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg()
+			ins := ins
+			if tc.inputs != nil {
+				ins = tc.inputs
+			}
 			whole := filepath.Join(dir, tc.name+"-whole.tif")
 			if err := Run(context.Background(), cfg, ins, whole); err != nil {
 				t.Fatal(err)
@@ -206,7 +222,7 @@ func checkPartPixels(t *testing.T, p string, whole raster, tileH int) bool {
 // output.
 func TestMergeErrors(t *testing.T) {
 	dir := t.TempDir()
-	ins := shardInputs(t, dir, 2, 100, 200, 0)
+	ins := shardInputs(t, dir, 2, 100, 200, [2]int{})
 	cfg := Config{Op: Mean, Workers: 2, Output: geotiff.WriterOptions{TileWidth: 32, TileHeight: 32}}
 	mk := func(sub string, c Config, n int) []string {
 		d := filepath.Join(dir, sub)
@@ -295,7 +311,7 @@ func TestMergeErrors(t *testing.T) {
 func TestShardPartGDAL(t *testing.T) {
 	needGDALPython(t)
 	dir := t.TempDir()
-	ins := shardInputs(t, dir, 3, 150, 13*32-5, 0)
+	ins := shardInputs(t, dir, 3, 150, 13*32-5, [2]int{})
 	cfg := Config{Op: Median, Workers: 2, Output: geotiff.WriterOptions{TileWidth: 32, TileHeight: 32}}
 	whole := filepath.Join(dir, "whole.tif")
 	if err := Run(context.Background(), cfg, ins, whole); err != nil {
