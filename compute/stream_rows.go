@@ -67,7 +67,7 @@ func (sr *streamRun) cursorFor(k, i int) (*cursor, error) {
 	// A shard's band may start inside the block: no unit decodes the
 	// rows above it, so the first unit skips them.
 	first, _ := sr.p.rowRange()
-	if top := s.grid.Bounds(i%s.plane).Min.Y; first*sr.p.tileH > top {
+	if top := s.grid.Bounds(i % s.plane).Min.Y; first*sr.p.tileH > top {
 		c.next = first*sr.p.tileH - top
 		c.skip = c.next
 	}
