@@ -136,6 +136,12 @@ func TestShardMergeIdentical(t *testing.T) {
 			return c
 		}, nil},
 		{"mean-mask", func() Config { c := base; c.Op = Mean; c.Output.Mask = true; return c }, nil},
+		{"min-bigtiff-bigendian", func() Config {
+			c := base
+			c.Op = Min
+			c.Output.BigTIFF, c.Output.ByteOrder = geotiff.BigTIFFYes, binaryBigEndian()
+			return c
+		}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

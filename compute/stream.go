@@ -473,7 +473,7 @@ func (sr *streamRun) writeSpan(ctx context.Context, wk *worker, r, c int, acc *a
 		if err := w.WriteTile(ctx, t, wk.buf); err != nil {
 			return err
 		}
-		p.progress(p.grid.Len())
+		p.progress(p.runTiles())
 	}
 	return nil
 }
