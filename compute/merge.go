@@ -157,9 +157,14 @@ func checkParts(ps []*part) ([]*part, error) {
 			missing = append(missing, strconv.Itoa(k))
 		}
 	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("compute: merge: missing shard%s %s of %d (shards are numbered from 0): rerun them with --shard K/%d",
-			plural(len(missing)), strings.Join(missing, ", "), ref.n, ref.n)
+	switch len(missing) {
+	case 0:
+	case 1:
+		return nil, fmt.Errorf("compute: merge: missing shard %s of %d (shards are numbered from 0): rerun it with --shard %s/%d",
+			missing[0], ref.n, missing[0], ref.n)
+	default:
+		return nil, fmt.Errorf("compute: merge: missing shards %s of %d (shards are numbered from 0): rerun each with --shard K/%d",
+			strings.Join(missing, ", "), ref.n, ref.n)
 	}
 	im0 := byK[0].im
 	down := (ref.height + im0.TileHeight - 1) / im0.TileHeight
@@ -191,13 +196,6 @@ func checkParts(ps []*part) ([]*part, error) {
 		}
 	}
 	return byK, nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // heightField returns ImageLength as the writer sets it.
