@@ -41,7 +41,7 @@ func parseShard(v string, getenv func(string) string, cfg *compute.Config) error
 		if k, err = strconv.Atoi(strings.TrimSpace(ks)); err != nil {
 			return usagef("--shard %s: want K/N with K a shard index from 0 to %d", v, n-1)
 		}
-	} else if k, err = envShard(getenv); err != nil {
+	} else if k, err = envShard(getenv, n); err != nil {
 		return usagef("--shard %s: %w", v, err)
 	}
 	if k < 0 || k >= n {
@@ -53,8 +53,10 @@ func parseShard(v string, getenv func(string) string, cfg *compute.Config) error
 
 // envShard returns the index of this array task: SLURM_ARRAY_TASK_ID
 // minus SLURM_ARRAY_TASK_MIN (so --array=1-4 works too),
-// JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.
-func envShard(getenv func(string) string) (int, error) {
+// JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX. A Slurm array of
+// other than n tasks is refused: resubmitting one shard as --array=7
+// would otherwise compute shard 0.
+func envShard(getenv func(string) string, n int) (int, error) {
 	for _, name := range shardEnv {
 		s := getenv(name)
 		if s == "" {
@@ -65,6 +67,9 @@ func envShard(getenv func(string) string) (int, error) {
 			return 0, fmt.Errorf("%s=%q is not an integer", name, s)
 		}
 		if name == "SLURM_ARRAY_TASK_ID" {
+			if c := strings.TrimSpace(getenv("SLURM_ARRAY_TASK_COUNT")); c != "" && c != strconv.Itoa(n) {
+				return 0, fmt.Errorf("the Slurm job array has %s tasks, not %d: submit --array with %d tasks, or give the shard as --shard K/%d (to rerun one shard, --shard $SLURM_ARRAY_TASK_ID/%d)", c, n, n, n, n)
+			}
 			if m := getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
 				lo, err := strconv.Atoi(strings.TrimSpace(m))
 				if err != nil {

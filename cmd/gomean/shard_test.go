@@ -31,6 +31,8 @@ func TestParseShard(t *testing.T) {
 		{flag: "4", env: map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "1"}, k: 3, n: 4},
 		{flag: "4", env: map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "0"}, error: "shard index 4 out of range"},
 		{flag: "4", env: map[string]string{"SLURM_ARRAY_TASK_ID": "x"}, error: `SLURM_ARRAY_TASK_ID="x" is not an integer`},
+		{flag: "4", env: map[string]string{"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"}, k: 2, n: 4},
+		{flag: "16", env: map[string]string{"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "7", "SLURM_ARRAY_TASK_COUNT": "1"}, error: "the Slurm job array has 1 tasks, not 16"},
 		{flag: "4", env: map[string]string{"JOB_COMPLETION_INDEX": "2"}, k: 2, n: 4},
 		{flag: "4", env: map[string]string{"AWS_BATCH_JOB_ARRAY_INDEX": "1"}, k: 1, n: 4},
 		{flag: "4", env: map[string]string{"JOB_COMPLETION_INDEX": "1", "AWS_BATCH_JOB_ARRAY_INDEX": "3"}, k: 1, n: 4},
