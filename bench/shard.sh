@@ -8,7 +8,8 @@
 #
 # INDIR holds the inputs (*.tif*), e.g. from
 # bench/gendem --size 4096 --count 3 --predictor 3 --outdir INDIR.
-# Prints one line per measurement: what, wall s, user+sys CPU s, max RSS KiB.
+# Prints one line per measurement: what, wall s, user+sys CPU s, max RSS KiB
+# (for the shards: their summed wall and CPU, the largest RSS).
 set -euo pipefail
 bin=$1 in=$2 out=$3 n=${4:-4} rounds=${5:-3} op=${6:-mean}
 mkdir -p "$out/parts"
@@ -23,14 +24,13 @@ for r in $(seq 1 "$rounds"); do
 	echo "# round $r"
 	measure whole "$bin" "$op" -q --overwrite -o "$out/whole.tif" "${ins[@]}"
 	rm -f "$out"/parts/*.tif
-	total_cpu=0 total_wall=0
-	for k in $(seq 0 $((n - 1))); do
-		line=$(measure "shard$k/$n" "$bin" "$op" -q --shard "$k/$n" -o "$out/parts/part-$k.tif" "${ins[@]}")
-		echo "$line"
-		total_cpu=$(awk -v a="$total_cpu" -v l="$line" 'BEGIN{split(l, f, " "); print a + f[6]}')
-		total_wall=$(awk -v a="$total_wall" -v l="$line" 'BEGIN{split(l, f, " "); print a + f[3]}')
-	done
-	echo "shards-sum     wall $total_wall s  cpu $total_cpu s"
+	# All shards under one GNU time: the CPU of waited-for children adds
+	# up exactly, where a sum of per-process figures (10 ms resolution)
+	# would not.
+	measure "shards$n" bash -c 'bin=$1 op=$2 out=$3 n=$4; shift 4
+		for k in $(seq 0 $((n - 1))); do
+			"$bin" "$op" -q --shard "$k/$n" -o "$out/parts/part-$k.tif" "$@"
+		done' _ "$bin" "$op" "$out" "$n" "${ins[@]}"
 	# Cold-ish merge: drop nothing (no root needed), but read parts fresh.
 	measure merge "$bin" merge -q --overwrite -o "$out/merged.tif" "$out"/parts/part-*.tif
 	cmp "$out/whole.tif" "$out/merged.tif" && echo "merged == whole ($(stat -c %s "$out/merged.tif") bytes)"
