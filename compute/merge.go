@@ -241,6 +241,10 @@ func mergedFields(ps []*part) ([]geotiff.Field, error) {
 	return out, nil
 }
 
+// mergeRun is the number of tiles Merge copies between checks of its
+// context.
+const mergeRun = 256
+
 // writeMerged copies the tiles of ps, in shard order, into output.
 func writeMerged(ctx context.Context, ps []*part, output string, opts MergeOptions) error {
 	fields, err := mergedFields(ps)
@@ -271,18 +275,22 @@ func writeMerged(ctx context.Context, ps []*part, output string, opts MergeOptio
 	done := 0
 	for plane := range planes {
 		for _, p := range ps {
-			if err := ctx.Err(); err != nil {
-				w.Abort()
-				return context.Cause(ctx)
-			}
 			n := (p.end - p.first) * across
 			mask := p.mask
 			if plane > 0 {
 				mask = nil
 			}
-			if buf, err = w.CopyRawTiles(p.r, p.im, plane*n, n, mask, plane*gridLen+p.first*across, buf); err != nil {
-				w.Abort()
-				return fmt.Errorf("compute: merge: part %s: %w", p.name, err)
+			// In runs of mergeRun tiles, so that a cancel stops it soon.
+			for j := 0; j < n; j += mergeRun {
+				if err := ctx.Err(); err != nil {
+					w.Abort()
+					return context.Cause(ctx)
+				}
+				m := min(mergeRun, n-j)
+				if buf, err = w.CopyRawTiles(p.r, p.im, plane*n+j, m, mask, plane*gridLen+p.first*across+j, buf); err != nil {
+					w.Abort()
+					return fmt.Errorf("compute: merge: part %s: %w", p.name, err)
+				}
 			}
 			done++
 			if opts.Progress != nil {

@@ -365,3 +365,32 @@ print(json.dumps(res))
 		t.Errorf("parts hold %d rows, want %d", total, 13*32-5)
 	}
 }
+
+// TestMergeCancelled checks that a cancelled merge leaves no output.
+func TestMergeCancelled(t *testing.T) {
+	dir := t.TempDir()
+	ins := shardInputs(t, dir, 2, 100, 200, [2]int{})
+	parts := runShards(t, Config{Op: Mean, Workers: 2, Output: geotiff.WriterOptions{TileWidth: 32, TileHeight: 32}}, ins, dir, 3, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(dir, "out.tif")
+	if err := Merge(ctx, parts, out, MergeOptions{}); err == nil || !errorsIsCanceled(err) {
+		t.Fatalf("Merge after cancel: %v, want context.Canceled", err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*out.tif*"))
+	if len(left) > 0 {
+		t.Fatalf("files left after a cancelled merge: %v", left)
+	}
+	if err := Merge(context.Background(), parts, out, MergeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Merge(context.Background(), parts, out, MergeOptions{}); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Fatalf("Merge over an existing output: %v", err)
+	}
+	if err := Merge(context.Background(), parts, out, MergeOptions{Overwrite: true}); err != nil {
+		t.Fatalf("Merge with Overwrite: %v", err)
+	}
+	if err := Merge(context.Background(), append(parts, out), out, MergeOptions{Overwrite: true}); err == nil || !strings.Contains(err.Error(), "also a part") {
+		t.Fatalf("Merge with the output among the parts: %v", err)
+	}
+}
