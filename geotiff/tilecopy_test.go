@@ -2,6 +2,7 @@ package geotiff
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -156,5 +157,92 @@ func TestRawWriterErrors(t *testing.T) {
 	got, err := r.ReadRawTile(im, 0, nil)
 	if n, _ := im.RawTileSize(0); err != nil || uint64(len(got)) != n || !bytes.Equal(got, b[im.offsets[0]:im.offsets[0]+n]) {
 		t.Errorf("ReadRawTile(0) = %d bytes, %v; want the %d stored bytes", len(got), err, n)
+	}
+}
+
+// TestWriterRawTiles checks that a Writer given some tiles raw (copied
+// with ReadRawTile from a file it wrote with the same options) and the
+// others to encode writes that file byte for byte, with a mask and from
+// several goroutines.
+func TestWriterRawTiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, opts := range []WriterOptions{
+		{Width: 70, Height: 37, Bands: 2, Type: Float32, TileWidth: 32, TileHeight: 16, Workers: 2},
+		{Width: 70, Height: 37, Bands: 2, Type: Uint16, TileWidth: 32, TileHeight: 16, Mask: true, Workers: 2, Planar: PlanarSeparate},
+	} {
+		ref := filepath.Join(dir, "ref.tif")
+		o := opts
+		o.Overwrite = true
+		w, err := Create(ref, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raster := testRaster(o.Type, o.Width, o.Height, o.Bands)
+		if o.Mask {
+			err = writeRasterMask(w, raster, testValid, 2)
+		} else if err = writeRaster(w, raster, 2); err == nil {
+			err = w.Close()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := os.ReadFile(ref)
+		r, err := Open(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im := r.Images()[0]
+		mask := r.MaskFor(im)
+		var m memFile
+		w2, err := NewWriter(&m, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		for g := range 2 {
+			go func() {
+				ctx := context.Background()
+				for i := g; i < w2.NumTiles(); i += 2 {
+					var err error
+					if i%3 == 0 {
+						var b []byte
+						if b, err = r.ReadRawTile(im, i, nil); err == nil {
+							err = w2.WriteRawTile(ctx, i, b)
+						}
+					} else {
+						err = w2.WriteTile(ctx, i, tileOf(raster, w2.cfg, i))
+					}
+					if err == nil && i < w2.NumMaskTiles() {
+						var b []byte
+						if b, err = r.ReadRawTile(mask, i, nil); err == nil {
+							err = w2.WriteRawMaskTile(ctx, i, b)
+						}
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w2.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		if got := m.Bytes(); !bytes.Equal(got, want) {
+			t.Fatalf("mask %v: %d bytes with raw tiles, %d encoded, differ at %d", o.Mask, len(got), len(want), firstDiff(got, want))
+		}
+		if err := w2.WriteRawTile(context.Background(), 0, []byte{1}); err == nil {
+			t.Error("WriteRawTile after Close: no error")
+		}
+		if err := w2.WriteRawTile(context.Background(), -1, nil); err == nil {
+			t.Error("WriteRawTile(-1): no error")
+		}
 	}
 }
