@@ -159,7 +159,11 @@ func TestShardMergeIdentical(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, wantR := readRaster(t, whole)
-			for _, n := range []int{1, 2, 3, 5, 13} {
+			ns := []int{1, 2, 3, 5, 13}
+			if tc.name != "median" && tc.name != "mean-stream" {
+				ns = []int{2, 5, 13} // keep the race run short
+			}
+			for _, n := range ns {
 				pdir := filepath.Join(dir, fmt.Sprintf("%s-%d", tc.name, n))
 				if err := os.Mkdir(pdir, 0o755); err != nil {
 					t.Fatal(err)
