@@ -28,13 +28,14 @@ type pipeline struct {
 	planes       int  // output tile planes
 	stride       int  // samples per pixel in an output tile
 	nd           noDataPolicy
-	photometric  int       // output PhotometricInterpretation (0: MinIsBlack)
-	extraSamples []uint16  // output ExtraSamples
-	maskOut      bool      // the output carries an internal mask
-	alphaOut     bool      // the output carries an alpha band (the last)
-	stream       bool      // the run takes the streaming path
-	shard        *shardRun // the band of tile rows a sharded run computes (shard.go)
+	photometric  int      // output PhotometricInterpretation (0: MinIsBlack)
+	extraSamples []uint16 // output ExtraSamples
+	maskOut      bool     // the output carries an internal mask
+	alphaOut     bool     // the output carries an alpha band (the last)
+	stream       bool     // the run takes the streaming path
 	cache        *blockCache
+
+	shard *shardRun // the band of tile rows a sharded run computes (shard.go)
 
 	statsMu sync.Mutex
 	stats   []*encoder // every worker's encoder, for its counts
