@@ -95,6 +95,12 @@ type Config struct {
 	// clamped or moved off nodata by a narrower output type.
 	Notice func(msg string)
 
+	// Shards, when above 0, makes the run compute only shard Shard (from
+	// 0) of Shards of the output, a band of whole tile rows (see
+	// [ShardRows]), into a part file that [Merge] assembles with the
+	// others into the output a run without shards writes.
+	Shard, Shards int
+
 	// Progress, if set, is called after each output tile with the number
 	// of tiles done and the total, one call at a time.
 	Progress func(done, total int)
@@ -151,6 +157,9 @@ func (cfg Config) validate(inputs int) (Config, error) {
 	}
 	if cfg.MemoryBytes == 0 {
 		cfg.MemoryBytes = DefaultMemoryBytes()
+	}
+	if cfg.Shards < 0 || cfg.Shards > 0 && (cfg.Shard < 0 || cfg.Shard >= cfg.Shards) {
+		return cfg, fmt.Errorf("compute: shard %d of %d: want 0 <= K < N", cfg.Shard, cfg.Shards)
 	}
 	if cfg.HasNoData && cfg.NoNoData {
 		return cfg, fmt.Errorf("compute: both a nodata value and no nodata requested")

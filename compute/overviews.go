@@ -55,10 +55,16 @@ func (o OverviewConfig) stats() bool { return o.Stats || o.COG && !o.NoStats }
 // geotiff.COGWriter fed through an ovWriter that builds the overviews and
 // the statistics from the full-resolution tiles.
 func (p *pipeline) createOutput(ctx context.Context, output string) (outputFile, error) {
-	o := p.writerOptions()
+	o, err := p.outputOptions()
+	if err != nil {
+		return nil, err
+	}
 	oc := p.cfg.Overviews
 	if !oc.wants() {
 		return geotiff.Create(output, o)
+	}
+	if p.shard != nil {
+		return nil, errors.New("compute: --shard writes plain GTiff parts: COG output, overviews and statistics are not available with shards yet (merge the parts, then build overviews with gdaladdo or gdal_translate -of COG)")
 	}
 	if p.separate {
 		return nil, errors.New("compute: overviews, COG and statistics need INTERLEAVE=PIXEL output with several bands")

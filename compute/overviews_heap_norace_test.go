@@ -50,7 +50,10 @@ func TestCOGHeapBounded(t *testing.T) {
 	}
 	short := run(20000, 2048)
 	tall := run(20000, 8192)
-	if tall > short+8<<20 {
+	// The tiles queued for the overview writers depend on scheduling (up
+	// to 4 x workers + 2 x tiles across each), so allow 16 MiB of noise;
+	// growth with the height would be hundreds of MiB here.
+	if tall > short+16<<20 {
 		t.Errorf("peak heap grows with the height: %d bytes at 2048 rows, %d at 8192", short, tall)
 	}
 	// One tile row per level: 20000/256 tiles of 256 KiB at level 1, half

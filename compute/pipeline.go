@@ -35,6 +35,8 @@ type pipeline struct {
 	stream       bool     // the run takes the streaming path
 	cache        *blockCache
 
+	shard *shardRun // the band of tile rows a sharded run computes (shard.go)
+
 	statsMu sync.Mutex
 	stats   []*encoder // every worker's encoder, for its counts
 
@@ -61,7 +63,7 @@ type tileWriter interface {
 // tile indices in increasing order from a shared counter, so the tile the
 // writer waits for is always being worked on.
 func (p *pipeline) run(ctx context.Context, w tileWriter) error {
-	total := p.grid.Len() * p.planes
+	total := p.runTiles()
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
 		g.Go(func() error {
@@ -74,7 +76,7 @@ func (p *pipeline) run(ctx context.Context, w tileWriter) error {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				if err := wk.tile(ctx, i, w); err != nil {
+				if err := wk.tile(ctx, p.tileIndex(i), w); err != nil {
 					return err
 				}
 				p.progress(total)

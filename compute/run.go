@@ -93,14 +93,17 @@ func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Rea
 			p.notice("%s: %s", in.name, msg)
 		}
 	}
+	if err := p.setupShard(names); err != nil {
+		return err
+	}
 	w, err := p.createOutput(ctx, output)
 	if err != nil {
 		return fmt.Errorf("create output: %w", err)
 	}
 	if p.stream {
-		err = p.runStream(ctx, w)
+		err = p.runStream(ctx, p.wrapWriter(w))
 	} else {
-		err = p.run(ctx, w)
+		err = p.run(ctx, p.wrapWriter(w))
 	}
 	if err != nil {
 		w.Abort()
@@ -306,7 +309,7 @@ func checkWKT(ins []*input) error {
 // the current plane.
 func (p *pipeline) nextUse(cover image.Rectangle) int {
 	n := p.grid.Len()
-	f := int(p.next.Load()) % n
+	f := p.tileIndex(int(p.next.Load())) % n
 	a := p.grid.Across()
 	col, row := f%a, f/a
 	var next int

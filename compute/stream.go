@@ -166,7 +166,8 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 	}
 	sr.tiles, sr.spanW = p.spanTiles()
 	sr.spans = (p.grid.Across() + sr.tiles - 1) / sr.tiles
-	sr.parts, sr.partH = p.rowParts(sr.rows * sr.spans * sr.groups)
+	rowFirst, rowEnd := p.rowRange()
+	sr.parts, sr.partH = p.rowParts((rowEnd - rowFirst) * sr.spans * sr.groups)
 	sr.spanPx = sr.spanW * sr.partH
 	need := max(int32(p.cfg.MinValid), 0)
 	if p.cfg.Op != Count {
@@ -176,7 +177,9 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 		need = int32(len(p.srcs))
 	}
 	sr.need = need
-	total := sr.rows * sr.spans * sr.parts * sr.groups
+	first, end := p.rowRange()
+	total := end * sr.spans * sr.parts * sr.groups
+	sr.next.Store(int64(first * sr.spans * sr.parts * sr.groups))
 	g, ctx := errgroup.WithContext(ctx)
 	for range p.cfg.Workers {
 		g.Go(func() error {
@@ -572,7 +575,7 @@ func (sr *streamRun) writeSpan(ctx context.Context, wk *worker, r, c int, parts 
 		if err := w.WriteTile(ctx, t, wk.buf); err != nil {
 			return err
 		}
-		p.progress(p.grid.Len())
+		p.progress(p.runTiles())
 	}
 	return nil
 }

@@ -10,8 +10,8 @@ import (
 
 // rowStreamMin is the decoded size from which a block that spans several
 // rows of output tiles is decoded row by row, once, instead of once per
-// tile row it spans.
-const rowStreamMin = 8 << 20
+// tile row it spans (a variable for tests).
+var rowStreamMin = 8 << 20
 
 // rowStreamed reports whether the streaming path decodes the blocks of s
 // row by row: blocks of at least rowStreamMin bytes taller than a tile
@@ -39,6 +39,7 @@ type cursor struct {
 	cond sync.Cond
 	rr   *geotiff.RowReader
 	next int // next block row to decode
+	skip int // rows above a shard's band, to decode and drop first
 	row  []byte
 	err  error
 }
@@ -63,6 +64,13 @@ func (sr *streamRun) cursorFor(k, i int) (*cursor, error) {
 		return nil, &InputError{Path: s.name, Err: err}
 	}
 	c := &cursor{rr: rr}
+	// A shard's band may start inside the block: no unit decodes the
+	// rows above it, so the first unit skips them.
+	first, _ := sr.p.rowRange()
+	if top := s.grid.Bounds(i % s.plane).Min.Y; first*sr.p.tileH > top {
+		c.next = first*sr.p.tileH - top
+		c.skip = c.next
+	}
 	c.cond.L = &c.mu
 	sr.cursors[key] = c
 	return c, nil
@@ -105,6 +113,13 @@ func (sr *streamRun) foldRows(wk *worker, k, i, plane int, b, clip, want image.R
 	}
 	if c.err != nil {
 		return c.err
+	}
+	for ; c.skip > 0; c.skip-- {
+		if c.row, err = c.rr.Next(c.row); err != nil {
+			c.err = &InputError{Path: s.name, Err: err}
+			c.cond.Broadcast()
+			return c.err
+		}
 	}
 	tb := s.im.TileBands()
 	vals := wk.out[:clip.Dx()]

@@ -12,7 +12,8 @@ import (
 const rootUsage = `gomean [mean] -o OUT.tif [options] IN.tif...
 gomean sum|min|max|count|std|median|mode|slope -o OUT.tif [options] IN.tif...
 gomean percentile --p 10,50,90 -o OUT.tif [options] IN.tif...
-gomean info FILE.tif`
+gomean info FILE.tif
+gomean mean --shard K/N -o PART.tif [options] IN.tif...; gomean merge -o OUT.tif PART.tif...`
 
 const rootDescription = `gomean reduces co-registered rasters pixel by pixel into a tiled GeoTIFF,
 skipping nodata, with tiles read, reduced and compressed in parallel.
@@ -27,7 +28,9 @@ Examples:
    gomean percentile --p 10,50,90 -o p.tif scenes/*.tif
    gomean mode -o landcover.tif lc_*.tif
    gomean slope --per year -o trend.tif ndvi_2015-07-01.tif ndvi_2016-07-01.tif ...
-   gomean mean --group-by month -o mean_{group}.tif daily_2024*.tif`
+   gomean mean --group-by month -o mean_{group}.tif daily_2024*.tif
+   gomean mean --shard $SLURM_ARRAY_TASK_ID/16 -o part-$SLURM_ARRAY_TASK_ID.tif @in.txt
+   gomean merge -o mean.tif part-*.tif     (docs/SCALING.md)`
 
 // newApp returns the gomean command line: the reductions (mean is the
 // default command), each with the same options, and info.

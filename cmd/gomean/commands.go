@@ -13,5 +13,5 @@ func extraCommands() []*cli.Command {
 	for _, op := range compute.ExtraOps() {
 		cmds = append(cmds, reduceCommand(op))
 	}
-	return append(cmds, infoCommand())
+	return append(cmds, infoCommand(), mergeCommand())
 }

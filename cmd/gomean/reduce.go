@@ -108,6 +108,7 @@ func reduceCommand(op compute.Op) *cli.Command {
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress"},
 	}
 	flags = append(flags, stackFlags(op)...)
+	flags = append(flags, shardFlag())
 	if op == compute.Mean {
 		flags = append(flags, &cli.StringFlag{Name: "weights", Usage: "weighted mean with one weight per input, as `W1,W2,...`"})
 	}
@@ -133,6 +134,9 @@ func runReduce(ctx context.Context, cmd *cli.Command, op compute.Op) error {
 	}
 	groups, err := stackConfig(cmd, op, &cfg, inputs, out)
 	if err != nil {
+		return err
+	}
+	if err := shardConfig(cmd, &cfg, groups != nil); err != nil {
 		return err
 	}
 	prog := newProgress(cmd.Root().ErrWriter, cmd.Bool("quiet"))
