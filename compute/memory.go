@@ -2,11 +2,13 @@ package compute
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -72,9 +74,14 @@ func (p *pipeline) checkMemory() error {
 		_, w := p.spanTiles()
 		perWorker += 2 * int64(w) * int64(p.tileH) * int64(len(p.bands)) * p.accBytes()
 	}
+	var wins []int64 // per input, its windows (and its mask's) for one tile
 	add := func(s *source) {
 		if !p.stream {
-			perWorker += tilePx*int64(len(s.loads[0]))*int64(s.size) + chunk*8
+			if s.idx < len(p.srcs) {
+				wins = append(wins, 0)
+			}
+			wins[len(wins)-1] += tilePx * int64(len(s.loads[0])) * int64(s.size)
+			perWorker += chunk * 8
 		}
 		if p.stream && p.rowStreamed(s) {
 			return // decoded row by row
@@ -88,6 +95,15 @@ func (p *pipeline) checkMemory() error {
 		if s.mask != nil {
 			add(s.mask)
 		}
+	}
+	// With footprints a worker holds the windows of the inputs of one
+	// tile only: at most p.maxActive of them.
+	if p.index != nil {
+		slices.SortFunc(wins, func(a, b int64) int { return cmp.Compare(b, a) })
+		wins = wins[:min(len(wins), p.maxActive)]
+	}
+	for _, w := range wins {
+		perWorker += w
 	}
 	// The worker's output tile, and the writer's window of 4 tiles per
 	// compression worker, each with its compressed copy.

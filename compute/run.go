@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"io/fs"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -123,7 +124,9 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 	for i, in := range ins {
 		ims[i], names[i] = in.im, in.name
 	}
-	if err := checkCoregistered(names, ims, cfg.IgnoreCRS); err != nil {
+	p := &pipeline{cfg: cfg, first: ims[0], ins: ins}
+	pl, err := place(cfg, names, ims, p.notice)
+	if err != nil {
 		return nil, err
 	}
 	if !cfg.IgnoreCRS {
@@ -136,7 +139,7 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 		return nil, err
 	}
 	first := ims[0]
-	p := &pipeline{cfg: cfg, bands: bands, first: first, ins: ins}
+	p.bands, p.geo = bands, pl.geo
 	// masked: some band's validity comes from a mask or alpha band;
 	// mayBeEmpty: some input sample can be invalid, so some output pixel
 	// may have no valid input.
@@ -158,7 +161,11 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 		return nil, err
 	}
 	p.tileW, p.tileH = outputTileSize(cfg.Output, ims)
-	p.grid = tiling.Grid{Width: first.Width, Height: first.Height, TileWidth: p.tileW, TileHeight: p.tileH}
+	p.grid = tiling.Grid{Width: pl.width, Height: pl.height, TileWidth: p.tileW, TileHeight: p.tileH}
+	if tiles := int64(ceilDiv(pl.width, p.tileW)) * int64(ceilDiv(pl.height, p.tileH)) * int64(len(bands)); tiles > math.MaxInt32 {
+		return nil, fmt.Errorf("the output grid of %dx%d pixels needs %d tiles of %dx%d, over the GeoTIFF writer's limit of %d: choose a smaller extent (--extent, --te)",
+			pl.width, pl.height, tiles, p.tileW, p.tileH, math.MaxInt32)
+	}
 	p.separate = cfg.Output.Planar == geotiff.PlanarSeparate && len(bands) > 1
 	p.planes = 1
 	if p.separate {
@@ -184,7 +191,10 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 		p.stride++
 	}
 	for i, in := range ins {
-		p.srcs = append(p.srcs, p.newSource(i, in))
+		p.srcs = append(p.srcs, p.newSource(i, in, pl.offs[i]))
+	}
+	if pl.shifted {
+		p.indexFootprints()
 	}
 	p.stream = p.streamable()
 	if err := p.checkMemory(); err != nil {
@@ -416,9 +426,9 @@ func outputTileSize(o geotiff.WriterOptions, ims []*geotiff.Image) (int, int) {
 	return w, h
 }
 
-func (p *pipeline) newSource(i int, in *input) *source {
+func (p *pipeline) newSource(i int, in *input, off image.Point) *source {
 	im := in.im
-	s := p.blockSource(i, in.name, in.r, im)
+	s := p.blockSource(i, in.name, in.r, im, off)
 	s.decs = make([]decoder, im.Bands)
 	s.vmode = make([]validity, im.Bands)
 	for b := range im.Bands {
@@ -447,7 +457,7 @@ func (p *pipeline) newSource(i int, in *input) *source {
 	}
 	s.countUses()
 	if in.maskIm != nil {
-		m := p.blockSource(len(p.ins)+i, in.maskName, in.maskR, in.maskIm)
+		m := p.blockSource(len(p.ins)+i, in.maskName, in.maskR, in.maskIm, off)
 		s.mask, s.maskPerBand = m, in.maskPerBand
 		m.loads = make([][]int, p.planes)
 		for o := range p.planes {
@@ -463,13 +473,15 @@ func (p *pipeline) newSource(i int, in *input) *source {
 
 // blockSource returns the source reading image im of r, without decoders
 // and loads.
-func (p *pipeline) blockSource(idx int, name string, r *geotiff.Reader, im *geotiff.Image) *source {
+func (p *pipeline) blockSource(idx int, name string, r *geotiff.Reader, im *geotiff.Image, off image.Point) *source {
 	s := &source{
 		idx: idx, name: name, r: r, im: im, grid: im.Grid(), size: im.Type.Size(),
 		sep: im.Planar == geotiff.PlanarSeparate && im.Bands > 1,
+		off: off, foot: image.Rect(0, 0, im.Width, im.Height).Add(off),
 	}
 	s.plane = s.grid.Len()
-	s.direct = !s.sep && im.Tiled && im.TileWidth == p.tileW && im.TileHeight == p.tileH
+	s.direct = !s.sep && im.Tiled && im.TileWidth == p.tileW && im.TileHeight == p.tileH &&
+		off == image.Point{} && im.Width == p.grid.Width && im.Height == p.grid.Height
 	return s
 }
 
@@ -503,7 +515,7 @@ func (p *pipeline) writerOptions() geotiff.WriterOptions {
 	o.Mask = p.maskOut
 	o.Photometric, o.ExtraSamples = p.photometric, p.extraSamples
 	o.Geo = nil
-	if g := p.first.Geo; g.HasTransform || g.Keys != nil {
+	if g := p.geo; g.HasTransform || g.Keys != nil {
 		o.Geo = &g
 	}
 	o.Metadata = p.describePercentiles(outputMetadata(p.first.Metadata, p.outBands(), p.cfg.Op))

@@ -33,6 +33,10 @@ type source struct {
 	direct bool
 	// uses[p] is the number of output planes that need input plane p.
 	uses []int
+	// off is the output pixel of the input's pixel (0, 0); foot is the
+	// input's footprint in output pixels.
+	off  image.Point
+	foot image.Rectangle
 }
 
 // planeOf returns the block plane that holds band b.
@@ -48,7 +52,7 @@ func (s *source) planeOf(b int) int {
 // plane) and those tiles, in tile coordinates.
 func (s *source) refs(out tiling.Grid, i int) (int, image.Rectangle) {
 	plane := i / s.plane
-	c := out.Cover(s.grid.Rect(i % s.plane))
+	c := out.Cover(s.grid.Rect(i % s.plane).Add(s.off))
 	return c.Dx() * c.Dy() * s.uses[plane], c
 }
 
@@ -69,6 +73,11 @@ func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []
 	if s.direct {
 		return s.loadDirect(t, bands, views, win)
 	}
+	// In the input's own pixels: the window keeps the output tile's shape,
+	// and its pixels outside the input are left as they are (the worker
+	// counts them invalid).
+	bounds = bounds.Sub(s.off)
+	rect = rect.Sub(s.off).Intersect(image.Rect(0, 0, s.im.Width, s.im.Height))
 	n := bounds.Dx() * bounds.Dy() * len(bands) * s.size
 	if len(*win) == 0 {
 		*win = append(*win, nil)

@@ -22,6 +22,10 @@ type Index struct {
 	entries int
 }
 
+// maxCells is the number of cells an index may have beyond maxEntries per
+// footprint.
+const maxCells = 1 << 16
+
 // maxEntries bounds the cell lists of an index, as a multiple of the
 // number of footprints plus the number of cells.
 const maxEntries = 16
@@ -42,13 +46,15 @@ func NewIndex(bounds image.Rectangle, rects []image.Rectangle, minCell int) *Ind
 	for {
 		x.across = ceil(bounds.Dx(), x.cell)
 		down := ceil(bounds.Dy(), x.cell)
-		n := 0
+		cells := int64(x.across) * int64(down)
+		n := int64(0)
 		for _, i := range part {
 			c := x.cover(rects[i])
-			n += c.Dx() * c.Dy()
+			n += int64(c.Dx()) * int64(c.Dy())
 		}
-		if n <= maxEntries*(len(part)+1) || x.across*down <= 1 {
-			x.entries = n
+		limit := int64(maxEntries) * int64(len(rects)+1)
+		if n <= limit && cells <= limit+maxCells || cells <= 1 {
+			x.entries = int(n)
 			x.cells = make([][]int, x.across*down)
 			for _, i := range part {
 				c := x.cover(rects[i])
@@ -99,6 +105,16 @@ func (x *Index) Query(r image.Rectangle, dst []int) []int {
 		dst = slices.Compact(dst)
 	}
 	return dst
+}
+
+// MaxCell returns the most footprints a query of one cell's area can
+// find: those that cover the grid and the longest cell list.
+func (x *Index) MaxCell() int {
+	m := 0
+	for _, c := range x.cells {
+		m = max(m, len(c))
+	}
+	return len(x.all) + m
 }
 
 // Entries returns the number of cell list entries, for tests of the
