@@ -19,15 +19,15 @@ const chunk = 1024
 
 // A pipeline holds everything the workers share for one run.
 type pipeline struct {
-	cfg          Config
-	ins          []*input
-	srcs         []*source
-	first        *geotiff.Image
-	geo          geotiff.Georef // the output's georeferencing
+	cfg   Config
+	ins   []*input
+	srcs  []*source
+	first *geotiff.Image
+	geo   geotiff.Georef // the output's georeferencing
 	// index finds the inputs whose footprints meet an output tile when
 	// some input is not the output grid itself; nil otherwise.
-	index     *grid.Index
-	maxActive int // the most inputs that meet one output tile
+	index        *grid.Index
+	maxActive    int   // the most inputs that meet one output tile
 	bands        []int // input bands, one per output band
 	grid         tiling.Grid
 	tileW, tileH int
