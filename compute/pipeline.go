@@ -19,15 +19,10 @@ const chunk = 1024
 
 // A pipeline holds everything the workers share for one run.
 type pipeline struct {
-	cfg   Config
-	ins   []*input
-	srcs  []*source
-	first *geotiff.Image
-	geo   geotiff.Georef // the output's georeferencing
-	// index finds the inputs whose footprints meet an output tile when
-	// some input is not the output grid itself; nil otherwise.
-	index        *grid.Index
-	maxActive    int   // the most inputs that meet one output tile
+	cfg          Config
+	ins          []*input
+	srcs         []*source
+	first        *geotiff.Image
 	bands        []int // input bands, one per output band
 	grid         tiling.Grid
 	tileW, tileH int
@@ -41,6 +36,14 @@ type pipeline struct {
 	alphaOut     bool     // the output carries an alpha band (the last)
 	stream       bool     // the run takes the streaming path
 	cache        *blockCache
+
+	// geo is the output's georeferencing; index finds the inputs whose
+	// footprints meet an output tile when some input is not the output
+	// grid itself (nil otherwise), and maxActive is the most inputs that
+	// meet one tile.
+	geo       geotiff.Georef
+	index     *grid.Index
+	maxActive int
 
 	statsMu sync.Mutex
 	stats   []*encoder // every worker's encoder, for its counts
