@@ -1,0 +1,190 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gridsOracle runs testdata/grids_oracle.py.
+func gridsOracle(t *testing.T, args ...string) []byte {
+	t.Helper()
+	out, err := exec.Command(accPython, append([]string{"testdata/grids_oracle.py"}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("grids_oracle.py %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+type gridResult struct {
+	Size             [2]int     `json:"size"`
+	GT               [6]float64 `json:"gt"`
+	Valid            int        `json:"valid"`
+	ValidityMismatch int        `json:"validity_mismatch"`
+	ValueMismatch    int        `json:"value_mismatch"`
+}
+
+// TestGridsAgainstGdalwarp runs gomean on three GDAL-made surveys with
+// different footprints (float32 with NaN holes, float32 with nodata,
+// int16 with nodata; tiled and stripped) and compares each output with
+// gdalwarp of every input onto the output's grid followed by numpy's
+// masked reduction, bit for bit at float32; where gdalwarp flags set the
+// grid, gdalwarp's own grid for the same flags must be the output's.
+func TestGridsAgainstGdalwarp(t *testing.T) {
+	accNeedGDAL(t)
+	dir := t.TempDir()
+	gridsOracle(t, "make", dir)
+	a, b, c := filepath.Join(dir, "a.tif"), filepath.Join(dir, "b.tif"), filepath.Join(dir, "c.tif")
+	all := []string{a, b, c}
+	// Pixel (px, py) of the 10 m lattice of the surveys.
+	x := func(px float64) string { return fmtG(500000 + 10*px) }
+	y := func(py float64) string { return fmtG(5000000 - 10*py) }
+	tests := []struct {
+		name   string
+		op     string
+		flags  []string
+		warp   string // gdalwarp's flags for the same grid, when they set it
+		inputs []string
+		size   [2]int
+		notice string
+	}{
+		{"union", "mean", nil, "", all, [2]int{460, 350}, "the output is their union, 460x350 pixels"},
+		{"union max", "max", []string{"--tile", "64"}, "", all, [2]int{460, 350}, ""},
+		{"union count", "count", nil, "", all, [2]int{460, 350}, ""},
+		{"intersection", "mean", []string{"--extent", "intersection"}, "", []string{a, b}, [2]int{160, 130}, "intersection, 160x130"},
+		{"first", "mean", []string{"--extent", "first"}, "", all, [2]int{300, 220}, "first, 300x220"},
+		{"te off the tiles", "mean", []string{"--te", x(37), y(301), x(333), y(51)},
+			"-te " + strings.Join([]string{x(37), y(301), x(333), y(51)}, " "), all, [2]int{296, 250}, ""},
+		{"te beyond the inputs", "mean", []string{"-te", x(-100), y(400), x(420), y(-30), "--tile", "48"},
+			"-te " + strings.Join([]string{x(-100), y(400), x(420), y(-30)}, " "), all, [2]int{520, 430}, ""},
+		{"te tr tap", "mean", []string{"--te", x(37.5), y(301.2), x(333.3), y(51.7), "--tr", "10", "10", "--tap"},
+			"-tr 10 10 -tap -te " + strings.Join([]string{x(37.5), y(301.2), x(333.3), y(51.7)}, " "), all, [2]int{297, 251}, ""},
+		{"tr tap", "mean", []string{"--tr", "10,10", "--tap"}, "-tr 10 10 -tap", all, [2]int{460, 350}, ""},
+		{"te ts", "mean", []string{"--te", x(37), y(301), x(333), y(51), "--ts", "296", "250"},
+			"-ts 296 250 -te " + strings.Join([]string{x(37), y(301), x(333), y(51)}, " "), all, [2]int{296, 250}, ""},
+		{"ts width", "mean", []string{"--ts", "460", "0"}, "-ts 460 0", all, [2]int{460, 350}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".tif")
+			args := append([]string{tt.op, "-o", out, "-q"}, tt.flags...)
+			_, stderr, err := run(t, gridArgs(append(args, tt.inputs...))...)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+			if tt.notice != "" && !strings.Contains(stderr, tt.notice) {
+				t.Errorf("stderr %q does not say %q", stderr, tt.notice)
+			}
+			var r gridResult
+			if err := json.Unmarshal(gridsOracle(t, append([]string{"check", tt.op, out}, tt.inputs...)...), &r); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%dx%d, %d valid pixels compared", r.Size[0], r.Size[1], r.Valid)
+			if r.Size != tt.size || r.Valid == 0 || r.ValidityMismatch != 0 || r.ValueMismatch != 0 {
+				t.Fatalf("output %v with %d valid pixels: %d differ in validity, %d in value from gdalwarp + numpy; want %v, none",
+					r.Size, r.Valid, r.ValidityMismatch, r.ValueMismatch, tt.size)
+			}
+			if tt.warp != "" {
+				var w gridResult
+				if err := json.Unmarshal(gridsOracle(t, append([]string{"grid", tt.warp}, tt.inputs...)...), &w); err != nil {
+					t.Fatal(err)
+				}
+				if w.Size != r.Size || !closeGT(w.GT, r.GT) {
+					t.Fatalf("gdalwarp %s makes %v %v; gomean made %v %v", tt.warp, w.Size, w.GT, r.Size, r.GT)
+				}
+			}
+		})
+	}
+}
+
+func fmtG(v float64) string { return strings.TrimRight(strings.TrimRight(jsonFloat(v), "0"), ".") }
+
+func jsonFloat(v float64) string {
+	b, _ := json.Marshal(v)
+	s := string(b)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+func closeGT(a, b [6]float64) bool {
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-6*math.Max(1, math.Abs(a[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestGridErrorsCommandLine checks the messages of stacks that cannot be
+// placed on one grid, and of bad grid flags.
+func TestGridErrorsCommandLine(t *testing.T) {
+	accNeedGDAL(t)
+	dir := t.TempDir()
+	gridsOracle(t, "make", dir)
+	a, b, c := filepath.Join(dir, "a.tif"), filepath.Join(dir, "b.tif"), filepath.Join(dir, "c.tif")
+	other := filepath.Join(dir, "utm34.tif")
+	vrt := filepath.Join(dir, "a.vrt")
+	script := "from osgeo import gdal; gdal.UseExceptions(); " +
+		"gdal.Warp('" + other + "', '" + a + "', dstSRS='EPSG:32634'); gdal.Translate('" + vrt + "', '" + a + "', format='VRT')"
+	if out, err := exec.Command(accPython, "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "out.tif")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"crs", []string{a, other}, 1, []string{"utm34.tif", "CRS EPSG:32634 differs from EPSG:32633", "gdalwarp -t_srs EPSG:32633 -tr 10 10 -tap"}},
+		{"vrt", []string{a, vrt}, 1, []string{"a.vrt", "GDAL VRT", "gdal_translate in.vrt out.tif"}},
+		{"empty intersection", []string{"--extent", "intersection", a, b, c}, 1, []string{"c.tif", "share no pixel"}},
+		{"bad extent", []string{"--extent", "all", a}, 2, []string{"--extent", "want union, intersection or first"}},
+		{"te order", []string{"--te", "10", "0", "5", "1", a}, 2, []string{"want xmin < xmax"}},
+		{"te count", []string{"--te", "1,2,3", a}, 2, []string{"--te 1,2,3: want 4 numbers"}},
+		{"tr negative", []string{"--tr", "-10", "10", a}, 2, []string{"-tr -10 10", "> 0"}},
+		{"tap alone", []string{"--tap", a}, 2, []string{"-tap needs -tr"}},
+		{"tr off lattice", []string{"--tr", "30", "30", a, b}, 1, []string{"resampling is not supported"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := run(t, gridArgs(append([]string{"mean", "-o", out, "-q", "--overwrite"}, tt.args...))...)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if code := exitCode(err); code != tt.code {
+				t.Errorf("exit status %d; want %d", code, tt.code)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("output left after the error: %v", err)
+			}
+		})
+	}
+}
+
+func TestGridArgs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"mean -o o.tif --te 1 2 3 4 a.tif", "mean -o o.tif --te=1,2,3,4 a.tif"},
+		{"mean -te -1 -2 3e5 4 --tr 10 10 -ts 5 0 a.tif", "mean --te=-1,-2,3e5,4 --tr=10,10 --ts=5,0 a.tif"},
+		{"mean --te 1,2,3,4 a.tif", "mean --te 1,2,3,4 a.tif"},
+		{"mean --tr 10 a.tif", "mean --tr 10 a.tif"},
+		{"mean -- --te 1 2 3 4", "mean -- --te 1 2 3 4"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(gridArgs(strings.Fields(tt.in)), " "); got != tt.want {
+			t.Errorf("gridArgs(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
