@@ -17,12 +17,14 @@ import (
 	"github.com/gomean/gomean/tiling"
 )
 
-// Run reduces the co-registered rasters named by inputs, pixel by pixel and
-// band by band, into a new tiled GeoTIFF named output. It opens every
-// input (at most a quarter of the open-file limit at once, so any number
-// of inputs works), reads their sidecars and masks as GDAL does, checks
-// that they share size, geotransform and CRS before any work, and then
-// runs the pipeline described in the package documentation. On error or
+// Run reduces the rasters named by inputs, pixel by pixel and band by
+// band, into a new tiled GeoTIFF named output. It opens every input (at
+// most a quarter of the open-file limit at once, so any number of inputs
+// works), reads their sidecars and masks as GDAL does, checks that they
+// share a CRS and one pixel lattice before any work, places them on the
+// output grid that Config.Grid chooses (their union by default; a pixel
+// outside an input is invalid for it), and then runs the pipeline
+// described in the package documentation. On error or
 // when ctx is cancelled no output file is left behind.
 func Run(ctx context.Context, cfg Config, inputs []string, output string) error {
 	cfg, err := cfg.validate(len(inputs))
