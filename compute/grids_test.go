@@ -287,3 +287,40 @@ func TestFootprintMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestRotatedLattice checks that inputs on one rotated lattice are placed
+// in pixels like north-up ones: the union of two rotated inputs whose
+// origins are whole pixels apart.
+func TestRotatedLattice(t *testing.T) {
+	dir := t.TempDir()
+	rot := func(off image.Point) *geotiff.Georef {
+		g := testGeo()
+		g.Transform = geotiff.GeoTransform{500000, 8, 6, 5000000, 6, -8}
+		t := g.Transform
+		g.Transform[0] += float64(off.X)*t[1] + float64(off.Y)*t[2]
+		g.Transform[3] += float64(off.X)*t[4] + float64(off.Y)*t[5]
+		return g
+	}
+	ra, rb := randomRaster(5, 40, 30, 1, 0, 100, 0, 0), randomRaster(6, 20, 20, 1, 0, 100, 0, 0)
+	a := writeRaster(t, dir, "a.tif", ra, geotiff.WriterOptions{Type: geotiff.Float32, Geo: rot(image.Pt(0, 0))})
+	b := writeRaster(t, dir, "b.tif", rb, geotiff.WriterOptions{Type: geotiff.Float32, Geo: rot(image.Pt(30, 25))})
+	out := filepath.Join(dir, "out.tif")
+	if err := Run(context.Background(), Config{}, []string{a, b}, out); err != nil {
+		t.Fatal(err)
+	}
+	im, r := readRaster(t, out)
+	if im.Width != 50 || im.Height != 45 || im.Geo.Transform != rot(image.Pt(0, 0)).Transform {
+		t.Fatalf("output %dx%d %v; want 50x45 %v", im.Width, im.Height, im.Geo.Transform, rot(image.Pt(0, 0)).Transform)
+	}
+	for _, c := range []struct {
+		x, y int
+		want float64
+	}{{5, 5, ra.at(5, 5, 0)}, {35, 27, (ra.at(35, 27, 0) + rb.at(5, 2, 0)) / 2}, {45, 40, rb.at(15, 15, 0)}} {
+		if got := r.at(c.x, c.y, 0); got != float64(float32(c.want)) {
+			t.Errorf("pixel (%d, %d) = %v; want %v", c.x, c.y, got, c.want)
+		}
+	}
+	if err := Run(context.Background(), Config{Grid: grid.Target{TR: [2]float64{10, 10}}}, []string{a, b}, out); err == nil || !strings.Contains(err.Error(), "north-up") {
+		t.Fatalf("--tr on a rotated grid: %v; want an error that asks for a north-up grid", err)
+	}
+}
