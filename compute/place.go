@@ -15,7 +15,7 @@ import (
 type placement struct {
 	width, height int
 	geo           geotiff.Georef // the output's georeferencing
-	offs          []image.Point  // per input, the output pixel of its pixel (0, 0)
+	ps            []grid.Placement // per input, where it lies on the output grid
 	// shifted is set when some input is not the output grid itself (its
 	// size or offset differs): the run then indexes the footprints.
 	shifted bool
@@ -23,10 +23,14 @@ type placement struct {
 
 // place checks the inputs' CRSs and grids and decides the output grid:
 // the first input's when every input shares it and cfg.Grid sets no
-// target, else the one cfg.Grid describes (see [grid.Resolve]).
+// target, else the one cfg.Grid describes (see [grid.Place]); inputs off
+// the lattice of a target grid are resampled (nearest neighbour).
 func place(cfg Config, names []string, ims []*geotiff.Image, notice func(string, ...any)) (placement, error) {
 	first := ims[0]
-	pl := placement{width: first.Width, height: first.Height, geo: first.Geo, offs: make([]image.Point, len(ims))}
+	pl := placement{width: first.Width, height: first.Height, geo: first.Geo, ps: make([]grid.Placement, len(ims))}
+	for i, im := range ims {
+		pl.ps[i].Foot = image.Rect(0, 0, im.Width, im.Height)
+	}
 	if !cfg.IgnoreCRS {
 		if err := checkCRS(names, ims); err != nil {
 			return pl, err
@@ -46,25 +50,25 @@ func place(cfg Config, names []string, ims []*geotiff.Image, notice func(string,
 	for i, im := range ims {
 		grids[i] = grid.Grid{T: im.Geo.Transform, Width: im.Width, Height: im.Height}
 	}
-	out, offs, err := grid.Resolve(grids, cfg.Grid)
+	out, ps, err := grid.Place(grids, cfg.Grid)
 	if err != nil {
 		var ie *grid.InputError
 		switch {
 		case errors.As(err, &ie) && errors.Is(err, grid.ErrNotAligned):
 			i := ie.Index
-			return pl, fmt.Errorf("%s: %w: geotransform %s (%dx%d) is not on the pixel lattice of %s's %s: %w: resample it onto the grid of the first input (gdalwarp -tap -tr, or -te/-tr) first; resampling is not supported yet",
+			return pl, fmt.Errorf("%s: %w: geotransform %s (%dx%d) is not on the pixel lattice of %s's %s: %w: give a target grid (--tr, --te or --ts) to resample it (nearest neighbour), or resample it onto the grid of the first input first (gdalwarp -te/-tr)",
 				names[i], ErrNotCoregistered, transformString(ims[i].Geo), ims[i].Width, ims[i].Height, names[0], transformString(first.Geo), ie.Err)
 		case errors.As(err, &ie):
 			return pl, fmt.Errorf("%s: %w", names[ie.Index], ie.Err)
 		}
 		return pl, err
 	}
-	pl.offs = offs
+	pl.ps = ps
 	pl.width, pl.height = out.Width, out.Height
 	pl.geo.Transform = geotiff.GeoTransform(out.T)
 	same := out.Width == first.Width && out.Height == first.Height
 	for i, im := range ims {
-		same = same && offs[i] == image.Point{} && im.Width == out.Width && im.Height == out.Height
+		same = same && !ps[i].Resampled && ps[i].Off == image.Point{} && im.Width == out.Width && im.Height == out.Height
 	}
 	if same {
 		// Co-registered within the tolerance: keep the first input's
@@ -73,6 +77,15 @@ func place(cfg Config, names []string, ims []*geotiff.Image, notice func(string,
 		return pl, nil
 	}
 	pl.shifted = true
+	var resampled []string
+	for i, p := range ps {
+		if p.Resampled {
+			resampled = append(resampled, names[i])
+		}
+	}
+	if len(resampled) > 0 {
+		notice("%d of %d inputs are not on the target grid's lattice and are resampled (nearest neighbour, as gdalwarp -r near), %s first", len(resampled), len(ims), resampled[0])
+	}
 	if !cfg.Grid.Flags() {
 		notice("the inputs' grids differ: the output is their %v, %dx%d pixels (--extent and --te choose another)", cfg.Grid.Extent, out.Width, out.Height)
 	}

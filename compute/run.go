@@ -14,6 +14,7 @@ import (
 	"github.com/gomean/gomean/sidecar"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/grid"
 	"github.com/gomean/gomean/tiling"
 )
 
@@ -193,7 +194,7 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 		p.stride++
 	}
 	for i, in := range ins {
-		p.srcs = append(p.srcs, p.newSource(i, in, pl.offs[i]))
+		p.srcs = append(p.srcs, p.newSource(i, in, pl.ps[i]))
 	}
 	if pl.shifted {
 		p.indexFootprints()
@@ -428,9 +429,9 @@ func outputTileSize(o geotiff.WriterOptions, ims []*geotiff.Image) (int, int) {
 	return w, h
 }
 
-func (p *pipeline) newSource(i int, in *input, off image.Point) *source {
+func (p *pipeline) newSource(i int, in *input, pl grid.Placement) *source {
 	im := in.im
-	s := p.blockSource(i, in.name, in.r, im, off)
+	s := p.blockSource(i, in.name, in.r, im, pl)
 	s.decs = make([]decoder, im.Bands)
 	s.vmode = make([]validity, im.Bands)
 	for b := range im.Bands {
@@ -459,7 +460,7 @@ func (p *pipeline) newSource(i int, in *input, off image.Point) *source {
 	}
 	s.countUses()
 	if in.maskIm != nil {
-		m := p.blockSource(len(p.ins)+i, in.maskName, in.maskR, in.maskIm, off)
+		m := p.blockSource(len(p.ins)+i, in.maskName, in.maskR, in.maskIm, pl)
 		s.mask, s.maskPerBand = m, in.maskPerBand
 		m.loads = make([][]int, p.planes)
 		for o := range p.planes {
@@ -475,15 +476,18 @@ func (p *pipeline) newSource(i int, in *input, off image.Point) *source {
 
 // blockSource returns the source reading image im of r, without decoders
 // and loads.
-func (p *pipeline) blockSource(idx int, name string, r *geotiff.Reader, im *geotiff.Image, off image.Point) *source {
+func (p *pipeline) blockSource(idx int, name string, r *geotiff.Reader, im *geotiff.Image, pl grid.Placement) *source {
 	s := &source{
 		idx: idx, name: name, r: r, im: im, grid: im.Grid(), size: im.Type.Size(),
 		sep: im.Planar == geotiff.PlanarSeparate && im.Bands > 1,
-		off: off, foot: image.Rect(0, 0, im.Width, im.Height).Add(off),
+		off: pl.Off, foot: pl.Foot,
+	}
+	if pl.Resampled {
+		s.rs = &pl
 	}
 	s.plane = s.grid.Len()
-	s.direct = !s.sep && im.Tiled && im.TileWidth == p.tileW && im.TileHeight == p.tileH &&
-		off == image.Point{} && im.Width == p.grid.Width && im.Height == p.grid.Height
+	s.direct = !s.sep && im.Tiled && im.TileWidth == p.tileW && im.TileHeight == p.tileH && s.rs == nil &&
+		s.off == image.Point{} && im.Width == p.grid.Width && im.Height == p.grid.Height
 	return s
 }
 

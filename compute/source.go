@@ -4,6 +4,7 @@ import (
 	"image"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/grid"
 	"github.com/gomean/gomean/tiling"
 )
 
@@ -37,6 +38,9 @@ type source struct {
 	// input's footprint in output pixels.
 	off  image.Point
 	foot image.Rectangle
+	// rs, when set, places the input through nearest-neighbour axes
+	// instead of off.
+	rs *grid.Placement
 }
 
 // planeOf returns the block plane that holds band b.
@@ -52,7 +56,13 @@ func (s *source) planeOf(b int) int {
 // plane) and those tiles, in tile coordinates.
 func (s *source) refs(out tiling.Grid, i int) (int, image.Rectangle) {
 	plane := i / s.plane
-	c := out.Cover(s.grid.Rect(i % s.plane).Add(s.off))
+	r := s.grid.Rect(i % s.plane).Add(s.off)
+	if s.rs != nil {
+		x0, x1 := s.rs.X.Range(r.Min.X, r.Max.X)
+		y0, y1 := s.rs.Y.Range(r.Min.Y, r.Max.Y)
+		r = image.Rect(x0, y0, x1, y1)
+	}
+	c := out.Cover(r)
 	return c.Dx() * c.Dy() * s.uses[plane], c
 }
 
@@ -72,6 +82,9 @@ type blockRef struct{ block, plane int }
 func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []int, views []view, win *[][]byte, later *[]blockRef) error {
 	if s.direct {
 		return s.loadDirect(t, bands, views, win)
+	}
+	if s.rs != nil {
+		return s.loadResampled(p, bounds, rect, bands, views, win)
 	}
 	// In the input's own pixels: the window keeps the output tile's shape,
 	// and its pixels outside the input are left as they are (the worker

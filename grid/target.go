@@ -154,6 +154,11 @@ func (t Target) target(ext, ref Grid) (Grid, error) {
 		return Grid{}, fmt.Errorf("the inputs' geotransform %v is rotated or not north-up: -te, -tr, -tap and -ts need a north-up grid", ref)
 	}
 	minX, minY, maxX, maxY := ext.Bounds()
+	return t.targetBounds(minX, minY, maxX, maxY, ref)
+}
+
+// targetBounds is target for the extent minX, minY, maxX, maxY.
+func (t Target) targetBounds(minX, minY, maxX, maxY float64, ref Grid) (Grid, error) {
 	if t.HasTE {
 		minX, minY, maxX, maxY = t.TE[0], t.TE[1], t.TE[2], t.TE[3]
 	}

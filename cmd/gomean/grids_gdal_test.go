@@ -68,6 +68,12 @@ func TestGridsAgainstGdalwarp(t *testing.T) {
 		{"te ts", "mean", []string{"--te", x(37), y(301), x(333), y(51), "--ts", "296", "250"},
 			"-ts 296 250 -te " + strings.Join([]string{x(37), y(301), x(333), y(51)}, " "), all, [2]int{296, 250}, ""},
 		{"ts width", "mean", []string{"--ts", "460", "0"}, "-ts 460 0", all, [2]int{460, 350}, ""},
+		// Resampled by nearest neighbour onto grids off the lattice.
+		{"tr 30 down", "mean", []string{"--tr", "30", "30"}, "-tr 30 30", all, [2]int{153, 117}, "resampled"},
+		{"tr 7 up", "mean", []string{"--tr", "7", "7", "--tile", "128"}, "-tr 7 7", all, [2]int{657, 500}, "resampled"},
+		{"te half pixel", "mean", []string{"--te", x(37.5), y(301.5), x(333.5), y(51.5)},
+			"-te " + strings.Join([]string{x(37.5), y(301.5), x(333.5), y(51.5)}, " "), all, [2]int{296, 250}, "resampled"},
+		{"ts down", "max", []string{"--ts", "200", "0"}, "-ts 200 0", all, [2]int{200, 152}, "resampled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +138,8 @@ func TestGridErrorsCommandLine(t *testing.T) {
 	other := filepath.Join(dir, "utm34.tif")
 	vrt := filepath.Join(dir, "a.vrt")
 	script := "from osgeo import gdal; gdal.UseExceptions(); " +
-		"gdal.Warp('" + other + "', '" + a + "', dstSRS='EPSG:32634'); gdal.Translate('" + vrt + "', '" + a + "', format='VRT')"
+		"gdal.Warp('" + other + "', '" + a + "', dstSRS='EPSG:32634'); gdal.Translate('" + vrt + "', '" + a + "', format='VRT'); " +
+		"gdal.Warp('" + filepath.Join(dir, "coarse.tif") + "', '" + a + "', xRes=20, yRes=20)"
 	if out, err := exec.Command(accPython, "-c", script).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -151,7 +158,7 @@ func TestGridErrorsCommandLine(t *testing.T) {
 		{"te count", []string{"--te", "1,2,3", a}, 2, []string{"--te 1,2,3: want 4 numbers"}},
 		{"tr negative", []string{"--tr", "-10", "10", a}, 2, []string{"-tr -10 10", "> 0"}},
 		{"tap alone", []string{"--tap", a}, 2, []string{"-tap needs -tr"}},
-		{"tr off lattice", []string{"--tr", "30", "30", a, b}, 1, []string{"resampling is not supported"}},
+		{"two resolutions, no target", []string{a, filepath.Join(dir, "coarse.tif")}, 1, []string{"coarse.tif", "give a target grid (--tr, --te or --ts) to resample it"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
