@@ -14,7 +14,7 @@ import (
 // A placement is the output grid of a run and where each input lies on it.
 type placement struct {
 	width, height int
-	geo           geotiff.Georef // the output's georeferencing
+	geo           geotiff.Georef   // the output's georeferencing
 	ps            []grid.Placement // per input, where it lies on the output grid
 	// shifted is set when some input is not the output grid itself (its
 	// size or offset differs): the run then indexes the footprints.
