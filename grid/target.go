@@ -84,7 +84,7 @@ var ErrEmpty = errors.New("the inputs share no pixel")
 // Resolve returns the output grid of inputs under t and, per input, the
 // output pixel at which its pixel (0, 0) lies. Every input must lie on the
 // lattice of the first (see [Offset]), and so must a target grid that t
-// sets: resampling is not done here. Errors about one input are
+// sets: it does not resample (see [Place]). Errors about one input are
 // [*InputError]s.
 func Resolve(inputs []Grid, t Target) (Grid, []image.Point, error) {
 	if len(inputs) == 0 {
@@ -134,7 +134,7 @@ func Resolve(inputs []Grid, t Target) (Grid, []image.Point, error) {
 		}
 		o, err := Offset(ref, out)
 		if err != nil {
-			return Grid{}, nil, fmt.Errorf("the target grid %v is not on the inputs' pixel lattice (%v): %w; resampling is not supported yet: warp the inputs onto it first (gdalwarp -te/-tr)", out, ref, err)
+			return Grid{}, nil, fmt.Errorf("the target grid %v is not on the inputs' pixel lattice (%v): %w; Resolve does not resample (Place does)", out, ref, err)
 		}
 		// The output's origin is the inputs' exact lattice point.
 		out = ref.Shift(o.X, o.Y, out.Width, out.Height)

@@ -28,10 +28,12 @@ Inputs on one pixel lattice (same CRS and pixel size, origins whole pixels
 apart) may have different footprints: the output covers their union
 (--extent union, the default), their intersection, or the first input's
 grid, and a pixel outside an input counts as invalid for it, like nodata.
---te, --tr, --tap and --ts set the target grid as gdalwarp does; it must
-lie on the inputs' lattice (nothing is resampled yet). See docs/GRIDS.md.
+--te, --tr, --tap and --ts set the target grid as gdalwarp does; inputs off
+its lattice (another resolution, a sub-pixel offset) are resampled by
+nearest neighbour, as gdalwarp -r near does in one CRS. See docs/GRIDS.md.
    gomean mean -o dem.tif survey_2019.tif survey_2021.tif survey_2023.tif
-   gomean mean -o tile.tif --te 500000 4990000 510000 5000000 surveys/*.tif`
+   gomean mean -o tile.tif --te 500000 4990000 510000 5000000 surveys/*.tif
+   gomean mean -o dem30.tif --tr 30 30 --tap dem_10m.tif dem_30m.tif`
 
 // gridValues maps the flags that take several numbers to their count.
 var gridValues = map[string]int{"te": 4, "tr": 2, "ts": 2}
