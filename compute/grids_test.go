@@ -323,3 +323,50 @@ func TestRotatedLattice(t *testing.T) {
 		t.Fatalf("--tr on a rotated grid: %v; want an error that asks for a north-up grid", err)
 	}
 }
+
+// TestResampleNearest checks nearest-neighbour resampling against an input
+// and its exact 2× upsampled copy: --tr 10 over the 5 m copy gives back the
+// 10 m input, and --tr 5 over the 10 m input gives the copy, holes and all.
+func TestResampleNearest(t *testing.T) {
+	dir := t.TempDir()
+	a := randomRaster(8, 70, 50, 1, 0, 1000, 0.1, math.NaN())
+	b := raster{w: 140, h: 100, bands: 1, vals: make([]float64, 140*100)}
+	for y := range b.h {
+		for x := range b.w {
+			b.vals[y*b.w+x] = a.at(x/2, y/2, 0)
+		}
+	}
+	fine := testGeo()
+	fine.Transform[1], fine.Transform[5] = 5, -5
+	fa := writeRaster(t, dir, "a.tif", a, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 32, TileHeight: 16})
+	fb := writeRaster(t, dir, "b.tif", b, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 48, TileHeight: 32, Geo: fine})
+	for _, c := range []struct {
+		name string
+		in   string
+		res  float64
+		want raster
+	}{{"down", fb, 10, a}, {"up", fa, 5, b}} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, c.name+".tif")
+			var notes []string
+			cfg := Config{Grid: grid.Target{TR: [2]float64{c.res, c.res}}, Notice: func(m string) { notes = append(notes, m) },
+				Output: geotiff.WriterOptions{TileWidth: 32, TileHeight: 32}}
+			if err := Run(context.Background(), cfg, []string{c.in}, out); err != nil {
+				t.Fatal(err)
+			}
+			if len(notes) == 0 || !strings.Contains(notes[0], "1 of 1 inputs") || !strings.Contains(notes[0], "nearest neighbour") {
+				t.Errorf("notices %q do not say the input is resampled", notes)
+			}
+			im, got := readRaster(t, out)
+			if im.Width != c.want.w || im.Height != c.want.h {
+				t.Fatalf("output %dx%d; want %dx%d", im.Width, im.Height, c.want.w, c.want.h)
+			}
+			for i, v := range got.vals {
+				w := c.want.vals[i]
+				if v != w && !(v != v && w != w) {
+					t.Fatalf("pixel %d = %v; want %v", i, v, w)
+				}
+			}
+		})
+	}
+}
