@@ -55,7 +55,7 @@ func (ti *tileInputs) pick(p *pipeline, bounds, rect image.Rectangle) bool {
 	for _, k := range ti.act {
 		ti.on[k] = true
 		ti.partial[k] = !rect.In(p.srcs[k].foot)
-		all = all && !ti.partial[k]
+		all = all && !ti.partial[k] && p.srcs[k].kdecs == nil // kernel windows hold float64
 	}
 	// Inputs that miss the pixel are left out of the reducer, unless
 	// --propagate-nodata must see them as invalid.

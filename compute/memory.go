@@ -81,6 +81,11 @@ func (p *pipeline) checkMemory() error {
 				wins = append(wins, 0)
 			}
 			wins[len(wins)-1] += tilePx * int64(len(s.loads[0])) * int64(s.size)
+			if s.kdecs != nil { // float64 results, and the decoded cells under them
+				sx, sy := math.Abs(s.rs.X.Scale), math.Abs(s.rs.Y.Scale)
+				cells := (float64(p.tileW)*sx + 2) * (float64(p.tileH)*sy + 2)
+				wins[len(wins)-1] += (tilePx + int64(math.Min(cells, 1<<40))) * int64(len(s.loads[0])) * 8
+			}
 			perWorker += chunk * 8
 		}
 		if p.stream && p.rowStreamed(s) {

@@ -84,7 +84,11 @@ func place(cfg Config, names []string, ims []*geotiff.Image, notice func(string,
 		}
 	}
 	if len(resampled) > 0 {
-		notice("%d of %d inputs are not on the target grid's lattice and are resampled (nearest neighbour, as gdalwarp -r near), %s first", len(resampled), len(ims), resampled[0])
+		how := "nearest neighbour, as gdalwarp -r near"
+		if k := cfg.Grid.Resampling; k != grid.Nearest {
+			how = "as gdalwarp -r " + k.String()
+		}
+		notice("%d of %d inputs are not on the target grid's lattice and are resampled (%s), %s first", len(resampled), len(ims), how, resampled[0])
 	}
 	if !cfg.Grid.Flags() {
 		notice("the inputs' grids differ: the output is their %v, %dx%d pixels (--extent and --te choose another)", cfg.Grid.Extent, out.Width, out.Height)

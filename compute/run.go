@@ -196,6 +196,13 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 	for i, in := range ins {
 		p.srcs = append(p.srcs, p.newSource(i, in, pl.ps[i]))
 	}
+	for _, s := range p.srcs {
+		if s.rs != nil && cfg.Grid.Resampling != grid.Nearest {
+			if err := p.useKernel(s); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if pl.shifted {
 		p.indexFootprints()
 	}

@@ -39,8 +39,11 @@ type source struct {
 	off  image.Point
 	foot image.Rectangle
 	// rs, when set, places the input through nearest-neighbour axes
-	// instead of off.
-	rs *grid.Placement
+	// instead of off; with an area kernel (kern), the window holds the
+	// kernel's float64 results and kdecs are the input's own decoders.
+	rs    *grid.Placement
+	kern  grid.Kernel
+	kdecs []decoder
 }
 
 // planeOf returns the block plane that holds band b.
@@ -60,6 +63,10 @@ func (s *source) refs(out tiling.Grid, i int) (int, image.Rectangle) {
 	if s.rs != nil {
 		x0, x1 := s.rs.X.Range(r.Min.X, r.Max.X)
 		y0, y1 := s.rs.Y.Range(r.Min.Y, r.Max.Y)
+		if s.kern != grid.Nearest {
+			x0, x1 = s.rs.X.ClampedRange(r.Min.X, r.Max.X, s.im.Width)
+			y0, y1 = s.rs.Y.ClampedRange(r.Min.Y, r.Max.Y, s.im.Height)
+		}
 		r = image.Rect(x0, y0, x1, y1)
 	}
 	c := out.Cover(r)
@@ -82,6 +89,9 @@ type blockRef struct{ block, plane int }
 func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []int, views []view, win *[][]byte, later *[]blockRef) error {
 	if s.direct {
 		return s.loadDirect(t, bands, views, win)
+	}
+	if s.rs != nil && s.kern != grid.Nearest {
+		return s.loadKernel(p, bounds, rect, bands, views, win)
 	}
 	if s.rs != nil {
 		return s.loadResampled(p, bounds, rect, bands, views, win)

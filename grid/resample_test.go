@@ -2,6 +2,8 @@ package grid
 
 import (
 	"image"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +51,56 @@ func TestPlace(t *testing.T) {
 		if got := ps[1].X.Nearest(i); got != want {
 			t.Fatalf("column %d maps to %d; want %d", i, got, want)
 		}
+	}
+}
+
+func TestAxisCells(t *testing.T) {
+	for _, a := range []Axis{{0, 3}, {0.5, 3}, {0, 1.0 / 3}, {-7.25, 2.5}, {12.3, 0.7}, {0, 1}} {
+		for i := -5; i < 30; i++ {
+			lo, hi := a.Cell(i)
+			if hi <= lo {
+				t.Fatalf("%+v Cell(%d) = [%d, %d)", a, i, lo, hi)
+			}
+			sum := 0.0
+			for j := lo; j < hi; j++ {
+				sum += a.Weight(i, j)
+			}
+			if math.Abs(sum-a.Scale) > 1e-9 {
+				t.Fatalf("%+v: weights of pixel %d sum to %v; want %v", a, i, sum, a.Scale)
+			}
+		}
+		for s0 := -3; s0 < 20; s0++ {
+			for s1 := s0 + 1; s1 < 25; s1 += 4 {
+				lo, hi := a.CellRange(s0, s1)
+				for i := lo - 6; i < hi+6; i++ {
+					l, h := a.Cell(i)
+					meets := l < s1 && h > s0
+					if meets != (i >= lo && i < hi) {
+						t.Fatalf("%+v CellRange(%d, %d) = [%d, %d) but cell %d is [%d, %d)", a, s0, s1, lo, hi, i, l, h)
+					}
+				}
+			}
+		}
+	}
+	for _, s := range []string{"near", "nearest", "average", "min", "max"} {
+		if _, err := ParseKernel(s); err != nil {
+			t.Errorf("ParseKernel(%q): %v", s, err)
+		}
+	}
+	if _, err := ParseKernel("cubic"); err == nil || !strings.Contains(err.Error(), "not implemented") {
+		t.Errorf("ParseKernel(cubic) = %v", err)
+	}
+}
+
+func TestEdgeWeight(t *testing.T) {
+	a := Axis{Offset: 0.5, Scale: 3} // cell of pixel 0: [0.5, 3.5)
+	for j, want := range map[int]float64{0: 0.5, 1: 1, 2: 1, 3: 0.5} {
+		if got := a.EdgeWeight(0, j, 0, 4); got != want {
+			t.Errorf("EdgeWeight(0, %d) = %v; want %v", j, got, want)
+		}
+	}
+	// Clipped at an input ending at 3: the last pixel takes the cell's rest.
+	if got := a.EdgeWeight(0, 2, 0, 3); got != 1.5 {
+		t.Errorf("clipped EdgeWeight = %v; want 1.5", got)
 	}
 }

@@ -25,6 +25,9 @@ type Target struct {
 	// TS is -ts width height, or zero; one of them 0 keeps the pixels
 	// square, as in gdalwarp.
 	TS [2]int
+	// Resampling is -r: how inputs off the target grid's lattice are
+	// resampled (see [Place]); Nearest by default, as in gdalwarp.
+	Resampling Kernel
 }
 
 // Flags reports whether t sets any gdalwarp target flag.
@@ -51,6 +54,9 @@ func (t Target) Validate() error {
 				return fmt.Errorf("-tr %g %g: want two resolutions > 0", t.TR[0], t.TR[1])
 			}
 		}
+	}
+	if t.Resampling < Nearest || t.Resampling > Max {
+		return fmt.Errorf("invalid resampling method %v", t.Resampling)
 	}
 	if t.TAP && t.TR == [2]float64{} {
 		return errors.New("-tap needs -tr: the target resolution the extent is aligned to")

@@ -27,6 +27,8 @@ type gridResult struct {
 	Valid            int        `json:"valid"`
 	ValidityMismatch int        `json:"validity_mismatch"`
 	ValueMismatch    int        `json:"value_mismatch"`
+	Far              int        `json:"far"`
+	Pixels           int        `json:"pixels"`
 }
 
 // TestGridsAgainstGdalwarp runs gomean on three GDAL-made surveys with
@@ -74,6 +76,15 @@ func TestGridsAgainstGdalwarp(t *testing.T) {
 		{"te half pixel", "mean", []string{"--te", x(37.5), y(301.5), x(333.5), y(51.5)},
 			"-te " + strings.Join([]string{x(37.5), y(301.5), x(333.5), y(51.5)}, " "), all, [2]int{296, 250}, "resampled"},
 		{"ts down", "max", []string{"--ts", "200", "0"}, "-ts 200 0", all, [2]int{200, 152}, "resampled"},
+		// Area kernels.
+		{"average 30", "mean", []string{"--tr", "30", "30", "-r", "average"}, "-tr 30 30", all, [2]int{153, 117}, "gdalwarp -r average"},
+		{"average 25", "mean", []string{"--tr", "25", "25", "-r", "average"}, "-tr 25 25", all, [2]int{184, 140}, "gdalwarp -r average"},
+		{"average half pixel", "mean", []string{"--te", x(37.5), y(301.5), x(333.5), y(51.5), "-r", "average"},
+			"-te " + strings.Join([]string{x(37.5), y(301.5), x(333.5), y(51.5)}, " "), all, [2]int{296, 250}, "resampled"},
+		{"min 30", "mean", []string{"--tr", "30", "30", "-r", "min"}, "-tr 30 30", all, [2]int{153, 117}, "gdalwarp -r min"},
+		{"max 40", "mean", []string{"--tr", "40", "40", "-r", "max"}, "-tr 40 40", all, [2]int{115, 88}, "gdalwarp -r max"},
+		{"average 7 up", "mean", []string{"--tr", "7", "7", "-r", "average", "--tile", "128"}, "-tr 7 7", all, [2]int{657, 500}, "gdalwarp -r average"},
+		{"min ts", "max", []string{"--ts", "100", "0", "--r", "min"}, "-ts 100 0", all, [2]int{100, 76}, "gdalwarp -r min"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,11 +98,20 @@ func TestGridsAgainstGdalwarp(t *testing.T) {
 				t.Errorf("stderr %q does not say %q", stderr, tt.notice)
 			}
 			var r gridResult
-			if err := json.Unmarshal(gridsOracle(t, append([]string{"check", tt.op, out}, tt.inputs...)...), &r); err != nil {
+			op := tt.op
+			if k := kernelOf(tt.flags); k != "" {
+				op += ":" + k
+			}
+			if err := json.Unmarshal(gridsOracle(t, append([]string{"check", op, out}, tt.inputs...)...), &r); err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%dx%d, %d valid pixels compared", r.Size[0], r.Size[1], r.Valid)
-			if r.Size != tt.size || r.Valid == 0 || r.ValidityMismatch != 0 || r.ValueMismatch != 0 {
+			t.Logf("%dx%d, %d valid pixels compared: %d differ in validity, %d in value, %d by more than 1e-3", r.Size[0], r.Size[1], r.Valid, r.ValidityMismatch, r.ValueMismatch, r.Far)
+			if kernelOf(tt.flags) != "" {
+				// Area kernels: the issue's bar, 1e-3 relative on 99.5 % of the pixels' validity.
+				if r.Size != tt.size || r.Valid == 0 || r.ValidityMismatch+r.Far > r.Pixels/200 {
+					t.Fatalf("output %v: %d pixels differ in validity and %d by more than 1e-3 from gdalwarp + numpy, of %d", r.Size, r.ValidityMismatch, r.Far, r.Pixels)
+				}
+			} else if r.Size != tt.size || r.Valid == 0 || r.ValidityMismatch != 0 || r.ValueMismatch != 0 {
 				t.Fatalf("output %v with %d valid pixels: %d differ in validity, %d in value from gdalwarp + numpy; want %v, none",
 					r.Size, r.Valid, r.ValidityMismatch, r.ValueMismatch, tt.size)
 			}
@@ -106,6 +126,16 @@ func TestGridsAgainstGdalwarp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// kernelOf returns the -r value among flags, or "".
+func kernelOf(flags []string) string {
+	for i, f := range flags {
+		if (f == "-r" || f == "--r") && i+1 < len(flags) {
+			return flags[i+1]
+		}
+	}
+	return ""
 }
 
 func fmtG(v float64) string { return strings.TrimRight(strings.TrimRight(jsonFloat(v), "0"), ".") }

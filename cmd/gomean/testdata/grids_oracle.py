@@ -3,7 +3,7 @@ output against gdalwarp of each input onto the output's grid (-r near)
 followed by numpy's masked reduction, bit for bit at float32.
 
   grids_oracle.py make DIR
-  grids_oracle.py check OP OUT IN...   (prints one JSON line)
+  grids_oracle.py check OP[:R] OUT IN...   (prints one JSON line; R: gdalwarp -r, default near)
   grids_oracle.py grid "GDALWARP FLAGS" IN...   (the grid gdalwarp makes, one JSON line)
 """
 import json
@@ -42,7 +42,7 @@ def make(d):
         ds = None
 
 
-def check(op, out, ins):
+def check(op, out, ins, r="near"):
     ods = gdal.Open(out)
     gt = ods.GetGeoTransform()
     w, h = ods.RasterXSize, ods.RasterYSize
@@ -55,8 +55,13 @@ def check(op, out, ins):
     bounds = (gt[0], gt[3] + h * gt[5], gt[0] + w * gt[1], gt[3])
     vals, valid = [], []
     for p in ins:
-        wds = gdal.Warp("", p, format="MEM", outputBounds=bounds, width=w, height=h, resampleAlg="near", dstAlpha=True,
-                        outputType=gdal.GDT_Float64)
+        # NaN is invalid, as gomean reads it: say so to gdalwarp for
+        # float inputs without nodata (else its kernels average NaN in).
+        src = gdal.Open(p)
+        sb = src.GetRasterBand(1)
+        nd = "nan" if sb.GetNoDataValue() is None and sb.DataType in (gdal.GDT_Float32, gdal.GDT_Float64) else None
+        wds = gdal.Warp("", src, format="MEM", outputBounds=bounds, width=w, height=h, resampleAlg=r, dstAlpha=True,
+                        outputType=gdal.GDT_Float64, srcNodata=nd)
         v = wds.GetRasterBand(1).ReadAsArray()
         a = wds.GetRasterBand(2).ReadAsArray()
         vals.append(v)
@@ -74,8 +79,11 @@ def check(op, out, ins):
     wvalid = cnt > 0 if op != "count" else np.ones_like(cnt, bool)
     mism = int((wvalid != gvalid).sum())
     both = wvalid & gvalid
-    diff = int((got[both].astype(np.float32) != want[both]).sum())
-    print(json.dumps({"size": [w, h], "gt": gt, "valid": int(both.sum()), "validity_mismatch": mism, "value_mismatch": diff}))
+    g32, w32 = got[both].astype(np.float32), want[both]
+    diff = int((g32 != w32).sum())
+    far = int((np.abs(g32.astype(np.float64) - w32) > 1e-3 * np.maximum(np.abs(w32), 1.0)).sum())
+    print(json.dumps({"size": [w, h], "gt": gt, "valid": int(both.sum()), "validity_mismatch": mism, "value_mismatch": diff,
+                      "far": far, "pixels": int(w * h)}))
 
 
 def warp_grid(flags, ins):
@@ -89,4 +97,5 @@ if __name__ == "__main__":
     elif sys.argv[1] == "grid":
         warp_grid(sys.argv[2], sys.argv[3:])
     else:
-        check(sys.argv[2], sys.argv[3], sys.argv[4:])
+        op, r = (sys.argv[2].split(":") + ["near"])[:2]
+        check(op, sys.argv[3], sys.argv[4:], r)
