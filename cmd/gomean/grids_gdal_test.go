@@ -169,7 +169,9 @@ func TestGridErrorsCommandLine(t *testing.T) {
 	vrt := filepath.Join(dir, "a.vrt")
 	script := "from osgeo import gdal; gdal.UseExceptions(); " +
 		"gdal.Warp('" + other + "', '" + a + "', dstSRS='EPSG:32634'); gdal.Translate('" + vrt + "', '" + a + "', format='VRT'); " +
-		"gdal.Warp('" + filepath.Join(dir, "coarse.tif") + "', '" + a + "', xRes=20, yRes=20)"
+		"gdal.Warp('" + filepath.Join(dir, "coarse.tif") + "', '" + a + "', xRes=20, yRes=20); " +
+		"d = gdal.Translate('" + filepath.Join(dir, "masked.tif") + "', '" + a + "'); d.CreateMaskBand(gdal.GMF_PER_DATASET); " +
+		"d.GetRasterBand(1).GetMaskBand().Fill(255); d = None"
 	if out, err := exec.Command(accPython, "-c", script).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -188,6 +190,8 @@ func TestGridErrorsCommandLine(t *testing.T) {
 		{"te count", []string{"--te", "1,2,3", a}, 2, []string{"--te 1,2,3: want 4 numbers"}},
 		{"tr negative", []string{"--tr", "-10", "10", a}, 2, []string{"-tr -10 10", "> 0"}},
 		{"tap alone", []string{"--tap", a}, 2, []string{"-tap needs -tr"}},
+		{"average with a mask", []string{"--tr", "30", "30", "-r", "average", a, filepath.Join(dir, "masked.tif")}, 1, []string{"masked.tif", "-r average needs validity from nodata or NaN", "use -r near"}},
+		{"cubic", []string{"--tr", "30", "30", "-r", "cubic", a}, 2, []string{`-r: resampling method "cubic" is not implemented`}},
 		{"two resolutions, no target", []string{a, filepath.Join(dir, "coarse.tif")}, 1, []string{"coarse.tif", "give a target grid (--tr, --te or --ts) to resample it"}},
 	}
 	for _, tt := range tests {
