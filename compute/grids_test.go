@@ -324,10 +324,11 @@ func TestRotatedLattice(t *testing.T) {
 	}
 }
 
-// TestResampleNearest checks nearest-neighbour resampling against an input
-// and its exact 2× upsampled copy: --tr 10 over the 5 m copy gives back the
-// 10 m input, and --tr 5 over the 10 m input gives the copy, holes and all.
-func TestResampleNearest(t *testing.T) {
+// TestResampleExactCopies checks resampling against an input and its exact
+// 2× upsampled copy: --tr 10 over the 5 m copy gives back the 10 m input
+// (nearest, average, min, max), and --tr 5 over the 10 m input gives the
+// copy (nearest, average), holes and all.
+func TestResampleExactCopies(t *testing.T) {
 	dir := t.TempDir()
 	a := randomRaster(8, 70, 50, 1, 0, 1000, 0.1, math.NaN())
 	b := raster{w: 140, h: 100, bands: 1, vals: make([]float64, 140*100)}
@@ -345,16 +346,19 @@ func TestResampleNearest(t *testing.T) {
 		in   string
 		res  float64
 		want raster
-	}{{"down", fb, 10, a}, {"up", fa, 5, b}} {
+		k    grid.Kernel
+	}{{"down", fb, 10, a, grid.Nearest}, {"up", fa, 5, b, grid.Nearest},
+		{"average down", fb, 10, a, grid.Average}, {"min down", fb, 10, a, grid.Min}, {"max down", fb, 10, a, grid.Max},
+		{"average up", fa, 5, b, grid.Average}} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(dir, c.name+".tif")
 			var notes []string
-			cfg := Config{Grid: grid.Target{TR: [2]float64{c.res, c.res}}, Notice: func(m string) { notes = append(notes, m) },
+			cfg := Config{Grid: grid.Target{TR: [2]float64{c.res, c.res}, Resampling: c.k}, Notice: func(m string) { notes = append(notes, m) },
 				Output: geotiff.WriterOptions{TileWidth: 32, TileHeight: 32}}
 			if err := Run(context.Background(), cfg, []string{c.in}, out); err != nil {
 				t.Fatal(err)
 			}
-			if len(notes) == 0 || !strings.Contains(notes[0], "1 of 1 inputs") || !strings.Contains(notes[0], "nearest neighbour") {
+			if len(notes) == 0 || !strings.Contains(notes[0], "1 of 1 inputs") || !strings.Contains(notes[0], "resampled") {
 				t.Errorf("notices %q do not say the input is resampled", notes)
 			}
 			im, got := readRaster(t, out)
