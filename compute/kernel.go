@@ -137,8 +137,54 @@ func kernelValue(k grid.Kernel, plane []float64, in image.Rectangle, ax, ay grid
 		if found {
 			return best
 		}
+	case grid.Mode:
+		return modeValue(plane, in, xlo, xhi, ylo, yhi)
 	}
 	return math.NaN()
+}
+
+// modeValue returns the most frequent valid value of the pixels [xlo, xhi)
+// × [ylo, yhi) of plane (the window in), as gdalwarp's -r mode does for
+// non-byte data: values compared as float32, scanned row by row, a value
+// taking the lead only when its count passes the leader's, so a tie keeps
+// the value that reached the count first. The cell is small (the scale
+// squared), so the values are counted in a plain list.
+func modeValue(plane []float64, in image.Rectangle, xlo, xhi, ylo, yhi int) float64 {
+	var vals [64]float32
+	var cnts [64]int
+	vs, cs := vals[:0], cnts[:0]
+	lead := -1
+	w := in.Dx()
+	for y := ylo; y < yhi; y++ {
+		row := plane[(y-in.Min.Y)*w-in.Min.X+xlo : (y-in.Min.Y+1)*w]
+		for x := xlo; x < xhi; x++ {
+			v := row[x-xlo]
+			if v != v {
+				continue
+			}
+			f := float32(v)
+			i := 0
+			for ; i < len(vs); i++ {
+				if vs[i] == f {
+					cs[i]++
+					if cs[i] > cs[lead] {
+						lead = i
+					}
+					break
+				}
+			}
+			if i == len(vs) {
+				vs, cs = append(vs, f), append(cs, 1)
+				if lead < 0 {
+					lead = i
+				}
+			}
+		}
+	}
+	if lead < 0 {
+		return math.NaN()
+	}
+	return float64(vs[lead])
 }
 
 // decodeWindow decodes the pixels of in for bands into vals (band after

@@ -15,9 +15,10 @@ const (
 	Average               // the mean of the valid input pixels the output pixel overlaps, weighted by overlap
 	Min                   // the least valid input pixel the output pixel overlaps
 	Max                   // the greatest valid input pixel the output pixel overlaps
+	Mode                  // the most frequent valid input pixel the output pixel overlaps
 )
 
-var kernelNames = []string{"near", "average", "min", "max"}
+var kernelNames = []string{"near", "average", "min", "max", "mode"}
 
 // String returns gdalwarp's name of k.
 func (k Kernel) String() string {
@@ -40,10 +41,10 @@ func ParseKernel(s string) (Kernel, error) {
 		}
 	}
 	switch s {
-	case "bilinear", "cubic", "cubicspline", "lanczos", "mode", "med", "q1", "q3", "sum", "rms":
-		return 0, fmt.Errorf("resampling method %q is not implemented: want near, average, min or max", s)
+	case "bilinear", "cubic", "cubicspline", "lanczos", "med", "q1", "q3", "sum", "rms":
+		return 0, fmt.Errorf("resampling method %q is not implemented: want near, average, min, max or mode", s)
 	}
-	return 0, fmt.Errorf("invalid resampling method %q: want near, average, min or max", s)
+	return 0, fmt.Errorf("invalid resampling method %q: want near, average, min, max or mode", s)
 }
 
 // Cell returns the input pixels [lo, hi) that output pixel i overlaps, as

@@ -84,6 +84,9 @@ func TestGridsAgainstGdalwarp(t *testing.T) {
 		{"min 30", "mean", []string{"--tr", "30", "30", "-r", "min"}, "-tr 30 30", all, [2]int{153, 117}, "gdalwarp -r min"},
 		{"max 40", "mean", []string{"--tr", "40", "40", "-r", "max"}, "-tr 40 40", all, [2]int{115, 88}, "gdalwarp -r max"},
 		{"average 7 up", "mean", []string{"--tr", "7", "7", "-r", "average", "--tile", "128"}, "-tr 7 7", all, [2]int{657, 500}, "gdalwarp -r average"},
+		{"mode 30", "max", []string{"--tr", "30", "30", "-r", "mode"}, "-tr 30 30", all, [2]int{153, 117}, "gdalwarp -r mode"},
+		{"mode classes 40", "max", []string{"--tr", "40", "40", "-r", "mode"}, "-tr 40 40", []string{filepath.Join(dir, "classes.tif")}, [2]int{50, 38}, "gdalwarp -r mode"},
+		{"mode classes 25 with a", "max", []string{"--tr", "25", "25", "-r", "mode"}, "-tr 25 25", []string{a, filepath.Join(dir, "classes.tif")}, [2]int{120, 88}, "gdalwarp -r mode"},
 		{"min ts", "max", []string{"--ts", "100", "0", "--r", "min"}, "-ts 100 0", all, [2]int{100, 76}, "gdalwarp -r min"},
 	}
 	for _, tt := range tests {

@@ -40,6 +40,14 @@ def make(d):
             b.SetNoDataValue(nd)
         b.WriteArray(v)
         ds = None
+    # Classes 0-3 with nodata -1, for -r mode (many ties).
+    ds = gdal.GetDriverByName("GTiff").Create(f"{d}/classes.tif", 200, 150, 1, gdal.GDT_Int16, ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"])
+    ds.SetGeoTransform((500000 + 10 * 30, 10, 0, 5000000 - 10 * 20, 0, -10))
+    ds.SetProjection("EPSG:32633")
+    b = ds.GetRasterBand(1)
+    b.SetNoDataValue(-1)
+    b.WriteArray(rng.integers(-1, 4, (150, 200)).astype(np.int16))
+    ds = None
 
 
 def check(op, out, ins, r="near"):
