@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/grid"
 )
 
 // DefaultCacheBytes is the default budget of the shared cache of decoded
@@ -75,6 +76,12 @@ type Config struct {
 	// none.
 	Overviews OverviewConfig
 
+	// Grid chooses the output grid when the inputs' grids differ (their
+	// union by default) and sets gdalwarp's target flags; see
+	// [grid.Target]. Inputs must lie on one pixel lattice: nothing is
+	// resampled.
+	Grid grid.Target
+
 	// IgnoreCRS skips the comparison of the inputs' CRSs (sizes and
 	// geotransforms are still compared).
 	IgnoreCRS bool
@@ -130,6 +137,9 @@ func (cfg Config) validate(inputs int) (Config, error) {
 	}
 	if err := cfg.validateExtra(inputs); err != nil {
 		return cfg, err
+	}
+	if err := cfg.Grid.Validate(); err != nil {
+		return cfg, fmt.Errorf("compute: %w", err)
 	}
 	if cfg.MinValid < 0 || cfg.MinValid > inputs {
 		return cfg, fmt.Errorf("compute: minimum valid count %d out of range [0, %d]", cfg.MinValid, inputs)

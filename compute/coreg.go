@@ -12,7 +12,8 @@ import (
 )
 
 // ErrNotCoregistered is wrapped by the error [Run] returns when the inputs
-// differ in size, geotransform or CRS.
+// differ in CRS, or do not lie on one pixel lattice (another pixel size, an
+// offset that is not whole pixels), or, without geotransforms, in size.
 var ErrNotCoregistered = errors.New("inputs are not co-registered")
 
 // coregTolerance is how far, in pixels, a corner of one input's grid may

@@ -2,11 +2,13 @@ package compute
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -76,9 +78,20 @@ func (p *pipeline) checkMemory() error {
 		_, w := p.spanTiles()
 		perWorker += 2 * int64(w) * int64(p.tileH) * int64(len(p.bands)) * p.accBytes()
 	}
+	var wins []int64 // per input, its windows (and its mask's) for one tile
 	add := func(s *source) {
 		if !p.stream {
-			perWorker += tilePx*int64(len(s.loads[0]))*int64(s.size) + chunk*8
+			if s.idx < len(p.srcs) {
+				wins = append(wins, 0)
+			}
+			wins[len(wins)-1] += tilePx * int64(len(s.loads[0])) * int64(s.size)
+			if s.kdecs != nil { // float64 results, and the decoded cells under them
+				sx, sy := math.Abs(s.rs.X.Scale), math.Abs(s.rs.Y.Scale)
+				cells := (float64(p.tileW)*sx + 2) * (float64(p.tileH)*sy + 2)
+				cells = math.Min(cells, float64(s.im.Width)*float64(s.im.Height)) // the window lies in the input
+				wins[len(wins)-1] += (tilePx + int64(cells)) * int64(len(s.loads[0])) * 8
+			}
+			perWorker += chunk * 8
 		}
 		if p.stream && p.rowStreamed(s) {
 			return // decoded row by row
@@ -92,6 +105,15 @@ func (p *pipeline) checkMemory() error {
 		if s.mask != nil {
 			add(s.mask)
 		}
+	}
+	// With footprints a worker holds the windows of the inputs of one
+	// tile only: at most p.maxActive of them.
+	if p.index != nil {
+		slices.SortFunc(wins, func(a, b int64) int { return cmp.Compare(b, a) })
+		wins = wins[:min(len(wins), p.maxActive)]
+	}
+	for _, w := range wins {
+		perWorker += w
 	}
 	// The worker's output tile, and the writer's window of 4 tiles per
 	// compression worker, each with its compressed copy.

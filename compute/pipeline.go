@@ -2,12 +2,14 @@ package compute
 
 import (
 	"context"
+	"image"
 	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/grid"
 	"github.com/gomean/gomean/tiling"
 )
 
@@ -36,6 +38,14 @@ type pipeline struct {
 	cache        *blockCache
 
 	shard *shardRun // the band of tile rows a sharded run computes (shard.go)
+
+	// geo is the output's georeferencing; index finds the inputs whose
+	// footprints meet an output tile when some input is not the output
+	// grid itself (nil otherwise), and maxActive is the most inputs that
+	// meet one tile.
+	geo       geotiff.Georef
+	index     *grid.Index
+	maxActive int
 
 	statsMu sync.Mutex
 	stats   []*encoder // every worker's encoder, for its counts
@@ -114,6 +124,16 @@ type worker struct {
 	buf    []byte
 	valid  []byte // per pixel of the tile, 1 where some band has a result
 	fill   []byte
+
+	// With footprints (p.index): the inputs of the current tile, its
+	// bounds, whether every input covers it, and the reducer's own
+	// weights and times for all inputs.
+	ti     tileInputs
+	bounds image.Rectangle
+	plain  bool
+	allW   []float64
+	allXs  []float64
+	saved  bool // allW and allXs are set
 }
 
 // newWorker returns a worker; with tiles, it has the per-input buffers of
@@ -162,15 +182,34 @@ func (wk *worker) tile(ctx context.Context, i int, w tileWriter) error {
 	plane, t := i/p.grid.Len(), i%p.grid.Len()
 	bands := p.tileBands(plane)
 	bounds, rect := p.grid.Bounds(t), p.grid.Rect(t)
+	wk.bounds, wk.plain = bounds, true
+	if p.index != nil {
+		wk.plain = wk.ti.pick(p, bounds, rect)
+		defer wk.useInputs(true)
+	}
+	slot := 0
 	for k, s := range p.srcs {
-		if err := s.load(p, t, bounds, rect, s.loads[plane], wk.views[k], &wk.win[k], &wk.later); err != nil {
+		// With footprints, only the inputs that meet the tile are read,
+		// into the worker's first buffers, so a worker holds windows for
+		// at most p.maxActive inputs.
+		w := k
+		if p.index != nil {
+			if !wk.ti.on[k] {
+				continue
+			}
+			w, slot = slot, slot+1
+		}
+		if err := s.load(p, t, bounds, rect, s.loads[plane], wk.views[k], &wk.win[w], &wk.later); err != nil {
 			return err
 		}
 		if m := s.mask; m != nil {
-			if err := m.load(p, t, bounds, rect, m.loads[plane], wk.mviews[k], &wk.mwin[k], &wk.later); err != nil {
+			if err := m.load(p, t, bounds, rect, m.loads[plane], wk.mviews[k], &wk.mwin[w], &wk.later); err != nil {
 				return err
 			}
 		}
+	}
+	if p.index != nil && wk.ti.compact {
+		wk.useInputs(false)
 	}
 	px := bounds.Dx() * bounds.Dy()
 	wk.buf = grow(wk.buf, px*p.stride*p.cfg.Type.Size())
@@ -213,7 +252,7 @@ type span struct{ first, n int }
 // the pixels where some band has a result.
 func (wk *worker) reduceTile(bands []int, spans []span, track bool) {
 	for j, band := range bands {
-		if len(spans) == 1 && spans[0].first == 0 && wk.fused != nil && wk.fusedBand(j, band, spans[0].n) {
+		if len(spans) == 1 && spans[0].first == 0 && wk.fused != nil && wk.plain && wk.fusedBand(j, band, spans[0].n) {
 			continue
 		}
 		for _, sp := range spans {
@@ -229,8 +268,14 @@ func (wk *worker) reduceSpan(j, band int, sp span, track bool) {
 	for p0 := sp.first; p0 < sp.first+sp.n; p0 += chunk {
 		c := min(chunk, sp.first+sp.n-p0)
 		for k, s := range p.srcs {
-			v := wk.views[k][j]
 			vals := wk.vals[k][:c]
+			if !wk.plain && !wk.ti.on[k] {
+				if !wk.ti.compact {
+					fillNaN(vals)
+				}
+				continue
+			}
+			v := wk.views[k][j]
 			s.decs[band].decode(vals, v.data, v.first+p0*v.stride, v.stride)
 			switch s.vmode[band] {
 			case validAlpha:
@@ -242,9 +287,16 @@ func (wk *worker) reduceSpan(j, band int, sp span, track bool) {
 				}
 				maskOut(vals, wk.mviews[k][mj], s.mask.size, p0)
 			}
+			if !wk.plain && wk.ti.partial[k] {
+				maskFoot(vals, p0, wk.bounds, s.foot)
+			}
 		}
 		out := wk.out[:c]
-		wk.red.reduce(out, wk.vals)
+		if !wk.plain && wk.ti.compact {
+			wk.red.reduce(out, wk.ti.vals)
+		} else {
+			wk.red.reduce(out, wk.vals)
+		}
 		if len(wk.red.outs) > 1 { // several percentiles: stackops.go
 			wk.encodeOuts(j, p0, c, track)
 			continue
@@ -274,6 +326,9 @@ func (wk *worker) writeAlpha(px int) {
 		a := 0.0
 		if wk.valid[q] != 0 {
 			for k, s := range p.srcs {
+				if !wk.plain && !wk.ti.inFoot(p, k, q, wk.bounds) {
+					continue
+				}
 				if len(s.loads[0]) <= alpha {
 					a = hi
 					break

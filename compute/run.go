@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"io/fs"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -13,15 +14,18 @@ import (
 	"github.com/gomean/gomean/sidecar"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/grid"
 	"github.com/gomean/gomean/tiling"
 )
 
-// Run reduces the co-registered rasters named by inputs, pixel by pixel and
-// band by band, into a new tiled GeoTIFF named output. It opens every
-// input (at most a quarter of the open-file limit at once, so any number
-// of inputs works), reads their sidecars and masks as GDAL does, checks
-// that they share size, geotransform and CRS before any work, and then
-// runs the pipeline described in the package documentation. On error or
+// Run reduces the rasters named by inputs, pixel by pixel and band by
+// band, into a new tiled GeoTIFF named output. It opens every input (at
+// most a quarter of the open-file limit at once, so any number of inputs
+// works), reads their sidecars and masks as GDAL does, checks that they
+// share a CRS and one pixel lattice before any work, places them on the
+// output grid that Config.Grid chooses (their union by default; a pixel
+// outside an input is invalid for it), and then runs the pipeline
+// described in the package documentation. On error or
 // when ctx is cancelled no output file is left behind.
 func Run(ctx context.Context, cfg Config, inputs []string, output string) error {
 	cfg, err := cfg.validate(len(inputs))
@@ -126,7 +130,9 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 	for i, in := range ins {
 		ims[i], names[i] = in.im, in.name
 	}
-	if err := checkCoregistered(names, ims, cfg.IgnoreCRS); err != nil {
+	p := &pipeline{cfg: cfg, first: ims[0], ins: ins}
+	pl, err := place(cfg, names, ims, p.notice)
+	if err != nil {
 		return nil, err
 	}
 	if !cfg.IgnoreCRS {
@@ -139,7 +145,7 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 		return nil, err
 	}
 	first := ims[0]
-	p := &pipeline{cfg: cfg, bands: bands, first: first, ins: ins}
+	p.bands, p.geo = bands, pl.geo
 	// masked: some band's validity comes from a mask or alpha band;
 	// mayBeEmpty: some input sample can be invalid, so some output pixel
 	// may have no valid input.
@@ -161,7 +167,11 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 		return nil, err
 	}
 	p.tileW, p.tileH = outputTileSize(cfg.Output, ims)
-	p.grid = tiling.Grid{Width: first.Width, Height: first.Height, TileWidth: p.tileW, TileHeight: p.tileH}
+	p.grid = tiling.Grid{Width: pl.width, Height: pl.height, TileWidth: p.tileW, TileHeight: p.tileH}
+	if tiles := int64(ceilDiv(pl.width, p.tileW)) * int64(ceilDiv(pl.height, p.tileH)) * int64(len(bands)); tiles > math.MaxInt32 {
+		return nil, fmt.Errorf("the output grid of %dx%d pixels needs %d tiles of %dx%d, over the GeoTIFF writer's limit of %d: choose a smaller extent (--extent, --te)",
+			pl.width, pl.height, tiles, p.tileW, p.tileH, math.MaxInt32)
+	}
 	p.separate = cfg.Output.Planar == geotiff.PlanarSeparate && len(bands) > 1
 	p.planes = 1
 	if p.separate {
@@ -187,7 +197,17 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 		p.stride++
 	}
 	for i, in := range ins {
-		p.srcs = append(p.srcs, p.newSource(i, in))
+		p.srcs = append(p.srcs, p.newSource(i, in, pl.ps[i]))
+	}
+	for _, s := range p.srcs {
+		if s.rs != nil && cfg.Grid.Resampling != grid.Nearest {
+			if err := p.useKernel(s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if pl.shifted {
+		p.indexFootprints()
 	}
 	p.stream = p.streamable()
 	if err := p.checkMemory(); err != nil {
@@ -419,9 +439,9 @@ func outputTileSize(o geotiff.WriterOptions, ims []*geotiff.Image) (int, int) {
 	return w, h
 }
 
-func (p *pipeline) newSource(i int, in *input) *source {
+func (p *pipeline) newSource(i int, in *input, pl grid.Placement) *source {
 	im := in.im
-	s := p.blockSource(i, in.name, in.r, im)
+	s := p.blockSource(i, in.name, in.r, im, pl)
 	s.decs = make([]decoder, im.Bands)
 	s.vmode = make([]validity, im.Bands)
 	for b := range im.Bands {
@@ -450,7 +470,7 @@ func (p *pipeline) newSource(i int, in *input) *source {
 	}
 	s.countUses()
 	if in.maskIm != nil {
-		m := p.blockSource(len(p.ins)+i, in.maskName, in.maskR, in.maskIm)
+		m := p.blockSource(len(p.ins)+i, in.maskName, in.maskR, in.maskIm, pl)
 		s.mask, s.maskPerBand = m, in.maskPerBand
 		m.loads = make([][]int, p.planes)
 		for o := range p.planes {
@@ -466,13 +486,18 @@ func (p *pipeline) newSource(i int, in *input) *source {
 
 // blockSource returns the source reading image im of r, without decoders
 // and loads.
-func (p *pipeline) blockSource(idx int, name string, r *geotiff.Reader, im *geotiff.Image) *source {
+func (p *pipeline) blockSource(idx int, name string, r *geotiff.Reader, im *geotiff.Image, pl grid.Placement) *source {
 	s := &source{
 		idx: idx, name: name, r: r, im: im, grid: im.Grid(), size: im.Type.Size(),
 		sep: im.Planar == geotiff.PlanarSeparate && im.Bands > 1,
+		off: pl.Off, foot: pl.Foot,
+	}
+	if pl.Resampled {
+		s.rs = &pl
 	}
 	s.plane = s.grid.Len()
-	s.direct = !s.sep && im.Tiled && im.TileWidth == p.tileW && im.TileHeight == p.tileH
+	s.direct = !s.sep && im.Tiled && im.TileWidth == p.tileW && im.TileHeight == p.tileH && s.rs == nil &&
+		s.off == image.Point{} && im.Width == p.grid.Width && im.Height == p.grid.Height
 	return s
 }
 
@@ -506,7 +531,7 @@ func (p *pipeline) writerOptions() geotiff.WriterOptions {
 	o.Mask = p.maskOut
 	o.Photometric, o.ExtraSamples = p.photometric, p.extraSamples
 	o.Geo = nil
-	if g := p.first.Geo; g.HasTransform || g.Keys != nil {
+	if g := p.geo; g.HasTransform || g.Keys != nil {
 		o.Geo = &g
 	}
 	o.Metadata = p.describePercentiles(outputMetadata(p.first.Metadata, p.outBands(), p.cfg.Op))

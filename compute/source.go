@@ -4,6 +4,7 @@ import (
 	"image"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/grid"
 	"github.com/gomean/gomean/tiling"
 )
 
@@ -33,6 +34,16 @@ type source struct {
 	direct bool
 	// uses[p] is the number of output planes that need input plane p.
 	uses []int
+	// off is the output pixel of the input's pixel (0, 0); foot is the
+	// input's footprint in output pixels.
+	off  image.Point
+	foot image.Rectangle
+	// rs, when set, places the input through nearest-neighbour axes
+	// instead of off; with an area kernel (kern), the window holds the
+	// kernel's float64 results and kdecs are the input's own decoders.
+	rs    *grid.Placement
+	kern  grid.Kernel
+	kdecs []decoder
 }
 
 // planeOf returns the block plane that holds band b.
@@ -48,7 +59,17 @@ func (s *source) planeOf(b int) int {
 // plane) and those tiles, in tile coordinates.
 func (s *source) refs(out tiling.Grid, i int) (int, image.Rectangle) {
 	plane := i / s.plane
-	c := out.Cover(s.grid.Rect(i % s.plane))
+	r := s.grid.Rect(i % s.plane).Add(s.off)
+	if s.rs != nil {
+		x0, x1 := s.rs.X.Range(r.Min.X, r.Max.X)
+		y0, y1 := s.rs.Y.Range(r.Min.Y, r.Max.Y)
+		if s.kern != grid.Nearest {
+			x0, x1 = s.rs.X.ClampedRange(r.Min.X, r.Max.X, s.im.Width)
+			y0, y1 = s.rs.Y.ClampedRange(r.Min.Y, r.Max.Y, s.im.Height)
+		}
+		r = image.Rect(x0, y0, x1, y1)
+	}
+	c := out.Cover(r)
 	return c.Dx() * c.Dy() * s.uses[plane], c
 }
 
@@ -69,6 +90,17 @@ func (s *source) load(p *pipeline, t int, bounds, rect image.Rectangle, bands []
 	if s.direct {
 		return s.loadDirect(t, bands, views, win)
 	}
+	if s.rs != nil && s.kern != grid.Nearest {
+		return s.loadKernel(p, bounds, rect, bands, views, win)
+	}
+	if s.rs != nil {
+		return s.loadResampled(p, bounds, rect, bands, views, win)
+	}
+	// In the input's own pixels: the window keeps the output tile's shape,
+	// and its pixels outside the input are left as they are (the worker
+	// counts them invalid).
+	bounds = bounds.Sub(s.off)
+	rect = rect.Sub(s.off).Intersect(image.Rect(0, 0, s.im.Width, s.im.Height))
 	n := bounds.Dx() * bounds.Dy() * len(bands) * s.size
 	if len(*win) == 0 {
 		*win = append(*win, nil)

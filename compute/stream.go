@@ -87,7 +87,7 @@ func (p *pipeline) streamable() bool {
 	default:
 		return false
 	}
-	if p.planes != 1 || p.maskOut || p.alphaOut {
+	if p.planes != 1 || p.maskOut || p.alphaOut || p.index != nil {
 		return false
 	}
 	aligned := true

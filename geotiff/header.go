@@ -1,6 +1,7 @@
 package geotiff
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 )
@@ -27,6 +28,13 @@ func parseHeader(b []byte) (order binary.ByteOrder, big bool, first uint64, err 
 	case "MM":
 		order = binary.BigEndian
 	default:
+		t := bytes.TrimLeft(b, "\xef\xbb\xbf \t\r\n")
+		switch {
+		case bytes.HasPrefix(t, []byte("<VRTDataset")):
+			return nil, false, 0, FormatError("a GDAL VRT (XML), not a TIFF: VRT files are not read; write the raster it describes first: gdal_translate in.vrt out.tif")
+		case bytes.HasPrefix(t, []byte("<")):
+			return nil, false, 0, FormatError("an XML file, not a TIFF: if it is a GDAL VRT, write the raster it describes first: gdal_translate in.vrt out.tif")
+		}
 		return nil, false, 0, FormatError(fmt.Sprintf("bad byte order mark %q: want \"II\" or \"MM\"", b[:2]))
 	}
 	switch v := order.Uint16(b[2:]); v {

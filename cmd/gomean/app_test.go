@@ -164,7 +164,11 @@ func TestReduceCommands(t *testing.T) {
 func TestReduceErrors(t *testing.T) {
 	f := newFixture(t)
 	other := filepath.Join(f.dir, "other.tif")
-	writeInput(t, other, 0, &geotiff.Georef{HasTransform: true, Transform: geotiff.GeoTransform{101, 1, 0, 200, 0, -1}})
+	// Half a pixel off the lattice of a.tif: it would have to be resampled.
+	writeInput(t, other, 0, &geotiff.Georef{HasTransform: true, Transform: geotiff.GeoTransform{100.5, 1, 0, 200, 0, -1},
+		Keys: &geotiff.GeoKeyDirectory{Version: 1, KeyRevision: 1, Keys: []geotiff.GeoKey{
+			{ID: geotiff.KeyGTModelType, Count: 1, Value: geotiff.ModelTypeProjected},
+			{ID: geotiff.KeyProjectedCSType, Count: 1, Value: 32632}}}})
 	exists := filepath.Join(f.dir, "exists.tif")
 	if err := os.WriteFile(exists, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)

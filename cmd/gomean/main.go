@@ -25,7 +25,7 @@ func main() {
 // signal that interrupted the run.
 func runMain(args []string, stderr io.Writer) int {
 	ctx, stop := notifyContext(context.Background())
-	err := newApp().Run(ctx, args)
+	err := newApp().Run(ctx, gridArgs(args))
 	stop()
 	if err == nil {
 		return 0

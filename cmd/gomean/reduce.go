@@ -104,11 +104,12 @@ func reduceCommand(op compute.Op) *cli.Command {
 		&cli.IntFlag{Name: "cache", Usage: "`MIB` of decoded input strips or tiles kept for later output tiles when the inputs' blocks differ from the output tiles (default 256; raise it for many wide stripped inputs)", HideDefault: true},
 		&cli.StringFlag{Name: "memory", Usage: "memory budget `SIZE` (e.g. 2G, 512M; default GOMEMLIMIT, else a quarter of ulimit -v, else half the RAM): a run that cannot fit stops before allocating"},
 		&cli.BoolFlag{Name: "overwrite", Usage: "replace the output file if it exists"},
-		&cli.BoolFlag{Name: "ignore-crs", Usage: "do not compare the inputs' CRSs (sizes and geotransforms still must match)"},
+		&cli.BoolFlag{Name: "ignore-crs", Usage: "do not compare the inputs' CRSs (their grids still must share one pixel lattice)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress"},
 	}
 	flags = append(flags, stackFlags(op)...)
 	flags = append(flags, shardFlag())
+	flags = append(flags, gridFlags()...)
 	if op == compute.Mean {
 		flags = append(flags, &cli.StringFlag{Name: "weights", Usage: "weighted mean with one weight per input, as `W1,W2,...`"})
 	}
@@ -117,7 +118,7 @@ func reduceCommand(op compute.Op) *cli.Command {
 		Usage:        opUsage[op] + stackUsage[op],
 		ArgsUsage:    "IN.tif...",
 		UsageText:    fmt.Sprintf("gomean %s -o OUT.tif [options] IN.tif...", op),
-		Description:  stackDescription[op] + fmt.Sprintf(reduceDescription, commandExample(op)) + groupDescription,
+		Description:  stackDescription[op] + fmt.Sprintf(reduceDescription, commandExample(op)) + groupDescription + gridDescription,
 		Flags:        flags,
 		OnUsageError: onUsageError,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -232,6 +233,9 @@ func reduceConfig(cmd *cli.Command, op compute.Op) (compute.Config, []string, st
 		return cfg, nil, "", err
 	}
 	cfg.Output.Overwrite = cmd.Bool("overwrite")
+	if cfg.Grid, err = gridConfig(cmd); err != nil {
+		return cfg, nil, "", err
+	}
 	return cfg, inputs, out, nil
 }
 

@@ -1,0 +1,252 @@
+package compute
+
+import (
+	"encoding/binary"
+	"fmt"
+	"image"
+	"math"
+	"unsafe"
+
+	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/grid"
+)
+
+// useKernel makes s, an input resampled with an area kernel (average, min,
+// max), load float64 values with NaN for invalid samples: its own
+// decoders (nodata to NaN) run before the kernel, and the worker decodes
+// the kernel's float64 results. It fails for inputs whose validity comes
+// from a mask or an alpha band.
+func (p *pipeline) useKernel(s *source) error {
+	if s.mask != nil {
+		return fmt.Errorf("%s: -r %v needs validity from nodata or NaN, and this input has a mask: use -r near, or warp it first (gdalwarp -r %v -dstnodata V)",
+			s.name, p.cfg.Grid.Resampling, p.cfg.Grid.Resampling)
+	}
+	for _, b := range p.bands {
+		if s.vmode[b] == validAlpha || s.vmode[b] == validMask {
+			return fmt.Errorf("%s: -r %v needs validity from nodata or NaN, and band %d takes it from an alpha band: use -r near, or warp it first (gdalwarp -r %v -dstnodata V)",
+				s.name, p.cfg.Grid.Resampling, b+1, p.cfg.Grid.Resampling)
+		}
+	}
+	s.kern = p.cfg.Grid.Resampling
+	s.kdecs = s.decs
+	s.decs = make([]decoder, len(s.kdecs))
+	for b := range s.decs {
+		s.decs[b] = newDecoder(geotiff.Float64, false, 0)
+	}
+	return nil
+}
+
+// loadKernel fills the window of an output tile (bounds, of which rect
+// lies in the output) for the given bands of s with the kernel's float64
+// results: the input pixels under each output pixel's cell are decoded
+// (invalid ones to NaN), then averaged with their overlap as weight, or
+// their least or greatest taken, leaving the invalid ones out, as gdalwarp
+// does. A pixel with no valid input pixel is NaN.
+func (s *source) loadKernel(p *pipeline, bounds, rect image.Rectangle, bands []int, views []view, win *[][]byte) error {
+	nb := len(bands)
+	for len(*win) < 2 {
+		*win = append(*win, nil)
+	}
+	buf := grow((*win)[0], bounds.Dx()*bounds.Dy()*nb*8)
+	(*win)[0] = buf
+	for j := range bands {
+		views[j] = view{data: buf, first: j, stride: nb}
+	}
+	r := rect.Intersect(s.foot)
+	if r.Empty() {
+		return nil
+	}
+	ax, ay := s.rs.X, s.rs.Y
+	iw, ih := s.im.Width, s.im.Height
+	x0, _ := ax.ClampedCell(r.Min.X, iw)
+	_, x1 := ax.ClampedCell(r.Max.X-1, iw)
+	y0, _ := ay.ClampedCell(r.Min.Y, ih)
+	_, y1 := ay.ClampedCell(r.Max.Y-1, ih)
+	in := image.Rect(x0, y0, x1, y1).Intersect(image.Rect(0, 0, iw, ih))
+	if in.Empty() {
+		fillNaNBytes(buf)
+		return nil
+	}
+	// The decoded input window, band after band.
+	wn := in.Dx() * in.Dy()
+	sb := grow((*win)[1], wn*nb*8)
+	(*win)[1] = sb
+	vals := float64s(sb)
+	if err := s.decodeWindow(p, in, bands, vals); err != nil {
+		return err
+	}
+	// Per output column of r: its cell, clipped to the window.
+	type cell struct{ lo, hi int }
+	cols := make([]cell, r.Dx())
+	for x := range cols {
+		lo, hi := ax.ClampedCell(r.Min.X+x, iw)
+		cols[x] = cell{max(lo, in.Min.X), min(hi, in.Max.X)}
+	}
+	fillNaNBytes(buf)
+	for j := range bands {
+		plane := vals[j*wn : (j+1)*wn]
+		for oy := r.Min.Y; oy < r.Max.Y; oy++ {
+			ylo, yhi := ay.ClampedCell(oy, ih)
+			ylo, yhi = max(ylo, in.Min.Y), min(yhi, in.Max.Y)
+			drow := ((oy-bounds.Min.Y)*bounds.Dx() - bounds.Min.X) * nb
+			for ox := r.Min.X; ox < r.Max.X; ox++ {
+				c := cols[ox-r.Min.X]
+				v := kernelValue(s.kern, plane, in, ax, ay, ox, oy, c.lo, c.hi, ylo, yhi)
+				binary.LittleEndian.PutUint64(buf[(drow+ox*nb+j)*8:], math.Float64bits(v))
+			}
+		}
+	}
+	return nil
+}
+
+// kernelValue applies kernel k to the input pixels [xlo, xhi) × [ylo, yhi)
+// of plane (the window in) for output pixel (ox, oy).
+func kernelValue(k grid.Kernel, plane []float64, in image.Rectangle, ax, ay grid.Axis, ox, oy, xlo, xhi, ylo, yhi int) float64 {
+	w := in.Dx()
+	switch k {
+	case grid.Average:
+		sum, wsum := 0.0, 0.0
+		for y := ylo; y < yhi; y++ {
+			wy := ay.EdgeWeight(oy, y, ylo, yhi)
+			row := plane[(y-in.Min.Y)*w-in.Min.X+xlo : (y-in.Min.Y+1)*w]
+			for x := xlo; x < xhi; x++ {
+				if v := row[x-xlo]; v == v {
+					wt := wy * ax.EdgeWeight(ox, x, xlo, xhi)
+					sum += wt * v
+					wsum += wt
+				}
+			}
+		}
+		if wsum > 0 {
+			return sum / wsum
+		}
+	case grid.Min, grid.Max:
+		best, found := 0.0, false
+		for y := ylo; y < yhi; y++ {
+			row := plane[(y-in.Min.Y)*w-in.Min.X+xlo : (y-in.Min.Y+1)*w]
+			for x := xlo; x < xhi; x++ {
+				v := row[x-xlo]
+				if v != v {
+					continue
+				}
+				if !found || (k == grid.Min && v < best) || (k == grid.Max && v > best) {
+					best, found = v, true
+				}
+			}
+		}
+		if found {
+			return best
+		}
+	case grid.Mode:
+		return modeValue(plane, in, xlo, xhi, ylo, yhi)
+	}
+	return math.NaN()
+}
+
+// modeValue returns the most frequent valid value of the pixels [xlo, xhi)
+// × [ylo, yhi) of plane (the window in), as gdalwarp's -r mode does for
+// non-byte data: values compared as float32, scanned row by row, a value
+// taking the lead only when its count passes the leader's, so a tie keeps
+// the value that reached the count first. The cell is small (the scale
+// squared), so the values are counted in a plain list.
+func modeValue(plane []float64, in image.Rectangle, xlo, xhi, ylo, yhi int) float64 {
+	var vals [64]float32
+	var cnts [64]int
+	vs, cs := vals[:0], cnts[:0]
+	lead := -1
+	w := in.Dx()
+	for y := ylo; y < yhi; y++ {
+		row := plane[(y-in.Min.Y)*w-in.Min.X+xlo : (y-in.Min.Y+1)*w]
+		for x := xlo; x < xhi; x++ {
+			v := row[x-xlo]
+			if v != v {
+				continue
+			}
+			f := float32(v)
+			i := 0
+			for ; i < len(vs); i++ {
+				if vs[i] == f {
+					cs[i]++
+					if cs[i] > cs[lead] {
+						lead = i
+					}
+					break
+				}
+			}
+			if i == len(vs) {
+				vs, cs = append(vs, f), append(cs, 1)
+				if lead < 0 {
+					lead = i
+				}
+			}
+		}
+	}
+	if lead < 0 {
+		return math.NaN()
+	}
+	return float64(vs[lead])
+}
+
+// decodeWindow decodes the pixels of in for bands into vals (band after
+// band, row-major over in) with the input's own decoders, reading its
+// blocks through the shared cache.
+func (s *source) decodeWindow(p *pipeline, in image.Rectangle, bands []int, vals []float64) error {
+	wn := in.Dx() * in.Dy()
+	cover := s.grid.Cover(in)
+	tb := s.im.TileBands()
+	for plane := range s.uses {
+		if !needsPlane(s, bands, plane) {
+			continue
+		}
+		for row := cover.Min.Y; row < cover.Max.Y; row++ {
+			for col := cover.Min.X; col < cover.Max.X; col++ {
+				i := s.im.TileIndex(col, row, plane)
+				key := blockKey{s.idx, i}
+				b, err := p.cache.get(key, func() (int, image.Rectangle) { return s.refs(p.grid, i) }, func(dst []byte) ([]byte, error) {
+					return s.r.ReadTile(s.im, i, dst)
+				}, true)
+				if err != nil {
+					p.cache.put(b)
+					return &InputError{Path: s.name, Err: err}
+				}
+				bb := s.grid.Bounds(i % s.plane)
+				if len(b.data) < bb.Dx()*bb.Dy()*tb*s.size {
+					p.cache.put(b)
+					return &InputError{Path: s.name, Err: fmt.Errorf("block %d decodes to %d bytes: want %d", i, len(b.data), bb.Dx()*bb.Dy()*tb*s.size)}
+				}
+				ov := s.grid.Rect(i % s.plane).Intersect(in)
+				for j, band := range bands {
+					if s.planeOf(band) != plane {
+						continue
+					}
+					for y := ov.Min.Y; y < ov.Max.Y; y++ {
+						d := j*wn + (y-in.Min.Y)*in.Dx() + ov.Min.X - in.Min.X
+						first := ((y-bb.Min.Y)*bb.Dx()+ov.Min.X-bb.Min.X)*tb + s.sampleOf(band)
+						s.kdecs[band].decode(vals[d:d+ov.Dx()], b.data, first, tb)
+					}
+				}
+				p.cache.put(b)
+			}
+		}
+	}
+	return nil
+}
+
+// fillNaNBytes sets every little-endian float64 of b to NaN.
+func fillNaNBytes(b []byte) {
+	nan := math.Float64bits(math.NaN())
+	for i := 0; i+8 <= len(b); i += 8 {
+		binary.LittleEndian.PutUint64(b[i:], nan)
+	}
+}
+
+// float64s views b (from grow, so 8-byte aligned) as float64 values.
+func float64s(b []byte) []float64 {
+	if len(b) < 8 {
+		return nil
+	}
+	if uintptr(unsafe.Pointer(&b[0]))%8 != 0 {
+		return make([]float64, len(b)/8)
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(&b[0])), len(b)/8)
+}
