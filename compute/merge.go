@@ -109,7 +109,7 @@ func openPart(name string) (*part, error) {
 	if !ok || err != nil {
 		return fail("invalid %s %q", rowsItem, items[rowsItem])
 	}
-	if p.height, err = strconv.Atoi(items[heightItem]); err != nil || p.height < 1 || p.height > math.MaxUint32 {
+	if p.height, err = strconv.Atoi(items[heightItem]); err != nil || p.height < 1 || int64(p.height) >= 1<<31 {
 		return fail("invalid %s %q", heightItem, items[heightItem])
 	}
 	md, err := base64.StdEncoding.DecodeString(items[metadataItem])
