@@ -80,9 +80,15 @@ EOF
 	export SLURM_CONF="$slurm_dir/slurm.conf"
 	slurmctld -i || { echo "slurm: slurmctld did not start"; cat "$slurm_dir/slurmctld.log" 2>/dev/null || true; stop_slurm; return 0; }
 	slurmd || { echo "slurm: slurmd did not start"; cat "$slurm_dir/slurmd.log" 2>/dev/null || true; stop_slurm; return 0; }
-	local i
+	local i pid
 	for i in $(seq 1 60); do
-		if sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
+		# A controller that died at start (a port in use) makes every sinfo
+		# wait out its timeouts: check it lives, and bound each call.
+		pid=$(cat "$slurm_dir/slurmctld.pid" 2>/dev/null || true)
+		if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+			[ "$i" -gt 4 ] && break
+		fi
+		if timeout 3 sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
 			echo "slurm: one-node cluster up ($node), SLURM_CONF=$SLURM_CONF"
 			export GOMEAN_TEST_SLURM=1
 			return 0
