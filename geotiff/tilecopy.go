@@ -308,21 +308,8 @@ func (w *RawWriter) Abort() error {
 	return w.discard()
 }
 
-func (w *RawWriter) discard() error {
-	if w.file != nil {
-		w.file.Close()
-		w.file = nil
-	}
-	if w.tmp == "" {
-		return nil
-	}
-	name := w.tmp
-	w.tmp = ""
-	if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("geotiff: remove temporary file: %w", err)
-	}
-	return nil
-}
+// discard closes and removes the temporary file, if any.
+func (w *RawWriter) discard() error { return discardTemp(&w.file, &w.tmp) }
 
 // finish writes the directory and the header and commits the file, as
 // Writer.writeDirectory and Writer.commit do.

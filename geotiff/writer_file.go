@@ -180,16 +180,20 @@ func syncDir(dir string) {
 }
 
 // discard closes and removes the temporary file of Create, if any.
-func (w *Writer) discard() error {
-	if w.file != nil {
-		w.file.Close()
-		w.file = nil
+func (w *Writer) discard() error { return discardTemp(&w.file, &w.tmp) }
+
+// discardTemp closes *file and removes the temporary file *tmp, if any,
+// clearing both.
+func discardTemp(file **os.File, tmp *string) error {
+	if *file != nil {
+		(*file).Close()
+		*file = nil
 	}
-	if w.tmp == "" {
+	if *tmp == "" {
 		return nil
 	}
-	name := w.tmp
-	w.tmp = ""
+	name := *tmp
+	*tmp = ""
 	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("geotiff: remove temporary file: %w", err)
 	}
