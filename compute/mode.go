@@ -12,12 +12,7 @@ func (r *reducer) mode(out []float64, vals [][]float64) {
 	cnt := r.cnt[:n]
 	t := r.scratch(len(vals))
 	for p := range n {
-		t = t[:0]
-		for _, v := range vals {
-			if x := v[p]; x == x {
-				t = append(t, x)
-			}
-		}
+		t = validAt(t[:0], vals, p)
 		cnt[p] = int32(len(t))
 		out[p] = modeSorted(t)
 	}

@@ -28,12 +28,7 @@ func (r *reducer) percentiles(out []float64, vals [][]float64) {
 	rest := r.outs[1:]
 	t := r.scratch(len(vals))
 	for p := range n {
-		t = t[:0]
-		for _, v := range vals {
-			if x := v[p]; x == x {
-				t = append(t, x)
-			}
-		}
+		t = validAt(t[:0], vals, p)
 		cnt[p] = int32(len(t))
 		if cnt[p] < need {
 			out[p] = math.NaN()

@@ -201,12 +201,7 @@ func (r *reducer) median(out []float64, vals [][]float64) {
 	}
 	cnt := r.cnt[:len(out)]
 	for p := range out {
-		t := r.tmp[:0]
-		for _, v := range vals {
-			if x := v[p]; x == x {
-				t = append(t, x)
-			}
-		}
+		t := validAt(r.tmp[:0], vals, p)
 		cnt[p] = int32(len(t))
 		out[p] = medianOf(t)
 	}
@@ -243,4 +238,15 @@ func insertionSort(t []float64) {
 		}
 		t[j] = x
 	}
+}
+
+// validAt appends to t the valid (non-NaN) values of pixel p of every
+// input, in input order, and returns it.
+func validAt(t []float64, vals [][]float64, p int) []float64 {
+	for _, v := range vals {
+		if x := v[p]; x == x {
+			t = append(t, x)
+		}
+	}
+	return t
 }
