@@ -1,9 +1,7 @@
 package compute
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"strconv"
@@ -37,9 +35,7 @@ type input struct {
 	// have no nodata (a 2-band gray+alpha or 4-band RGBA image of Byte or
 	// UInt16 samples), or -1.
 	alpha int
-	// sidecars lists the sidecar files that were read, and warnings the
-	// ones GDAL would ignore too, and why.
-	sidecars []string
+	// warnings names the sidecars GDAL would ignore too, and why.
 	warnings []string
 }
 
@@ -119,7 +115,6 @@ func (in *input) openMaskFile(open opener) error {
 		if in.maskIm == nil {
 			return fmt.Errorf("%s: no image in the mask file", name)
 		}
-		in.sidecars = append(in.sidecars, name)
 		return nil
 	}
 	return nil
@@ -151,7 +146,6 @@ func (in *input) applySidecars() error {
 	if info == nil {
 		return nil
 	}
-	in.sidecars = append(in.sidecars, info.Files...)
 	in.warnings = append(in.warnings, info.Warnings...)
 	if info.HasTransform && (info.TransformIsPAM() || !im.Geo.HasTransform) {
 		im.Geo.HasTransform = true
@@ -182,16 +176,6 @@ func (in *input) alphaUsed() bool {
 	}
 	for b, nd := range in.nodata {
 		if b != in.alpha && !nd.has {
-			return true
-		}
-	}
-	return false
-}
-
-// hasNoData reports whether any band declares nodata.
-func (in *input) hasNoData() bool {
-	for _, n := range in.nodata {
-		if n.has {
 			return true
 		}
 	}
@@ -240,9 +224,6 @@ func openerFor(pool *filePool) opener {
 		}
 		pf, size, err := pool.openPooled(name)
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, err
-			}
 			return nil, err
 		}
 		return geotiff.NewReaderOptions(pf, size, geotiff.ReaderOptions{Name: name})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -30,21 +29,12 @@ func limitsBinary(t *testing.T) string {
 // writeSmall writes an 8×8 float32 raster filled with v, nodata -9999.
 func writeSmall(t *testing.T, path string, v float32) {
 	t.Helper()
-	w, err := geotiff.Create(path, geotiff.WriterOptions{Width: 8, Height: 8, Bands: 1, Type: geotiff.Float32,
-		TileWidth: 16, TileHeight: 16, HasNoData: true, NoData: -9999})
-	if err != nil {
-		t.Fatal(err)
-	}
 	tile := make([]byte, 16*16*4)
 	for i := 0; i < len(tile); i += 4 {
 		binary.LittleEndian.PutUint32(tile[i:], math.Float32bits(v))
 	}
-	if err := w.WriteTile(context.Background(), 0, tile); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeRepeated(t, path, geotiff.WriterOptions{Width: 8, Height: 8, Bands: 1, Type: geotiff.Float32,
+		TileWidth: 16, TileHeight: 16, HasNoData: true, NoData: -9999}, tile)
 }
 
 // TestManyInputsFewDescriptors reduces 1,000 inputs under a hard limit of

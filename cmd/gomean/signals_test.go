@@ -61,19 +61,24 @@ func buildGomean(t *testing.T) string {
 // so that writing it is fast and reading it is not free.
 func writeBigInput(t *testing.T, path string, size int) {
 	t.Helper()
-	w, err := geotiff.Create(path, geotiff.WriterOptions{Width: size, Height: size, Bands: 1, Type: geotiff.Float32,
-		Compression: geotiff.CompressionNone, TileWidth: 256, TileHeight: 256})
-	if err != nil {
-		t.Fatal(err)
-	}
 	tile := make([]byte, 256*256*4)
 	seed := uint32(1)
 	for i := range 256 * 256 {
 		seed = seed*1664525 + 1013904223
 		binary.LittleEndian.PutUint32(tile[4*i:], math.Float32bits(float32(seed>>8)))
 	}
-	n := ((size + 255) / 256) * ((size + 255) / 256)
-	for i := range n {
+	writeRepeated(t, path, geotiff.WriterOptions{Width: size, Height: size, Bands: 1, Type: geotiff.Float32,
+		Compression: geotiff.CompressionNone, TileWidth: 256, TileHeight: 256}, tile)
+}
+
+// writeRepeated writes a raster of opts whose every tile is tile.
+func writeRepeated(t *testing.T, path string, opts geotiff.WriterOptions, tile []byte) {
+	t.Helper()
+	w, err := geotiff.Create(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range w.NumTiles() {
 		if err := w.WriteTile(context.Background(), i, tile); err != nil {
 			t.Fatal(err)
 		}
