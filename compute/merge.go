@@ -3,23 +3,39 @@ package compute
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/tiling"
 )
 
 // MergeOptions configure [Merge].
 type MergeOptions struct {
 	// Overwrite lets Merge replace an existing output.
 	Overwrite bool
+	// Format, when not "", is the output format the caller expects:
+	// "GTiff" or "COG". Merge writes the format the job asked for, which
+	// its parts record, and refuses parts of a job of the other format.
+	Format string
+	// Workers is the number of goroutines that decode full-resolution
+	// tiles for the overviews and statistics of a COG job; 0 means
+	// GOMAXPROCS. Plain jobs copy tiles from one goroutine.
+	Workers int
 	// Progress, if set, is called after each part with the parts done and
 	// their count.
 	Progress func(done, total int)
@@ -36,6 +52,7 @@ type part struct {
 	fp, inputs string
 	metadata   string // of the whole output
 	bigTIFF    geotiff.BigTIFFMode
+	out        *partOutput // of a job with COG, overviews or statistics, else nil
 }
 
 // Merge assembles the part files of one sharded job (runs with
@@ -68,6 +85,16 @@ func Merge(ctx context.Context, parts []string, output string, opts MergeOptions
 	ordered, err := checkParts(ps)
 	if err != nil {
 		return err
+	}
+	job := "GTiff"
+	if o := ordered[0].out; o != nil && o.Overviews.COG {
+		job = "COG"
+	}
+	if opts.Format != "" && !strings.EqualFold(opts.Format, job) {
+		return fmt.Errorf("compute: merge: the parts are of a %s job, not %s: merge writes the output the job asked for (drop -of, or rerun the shards with -of %s)", job, opts.Format, opts.Format)
+	}
+	if ordered[0].out != nil {
+		return writeMergedCOG(ctx, ordered, output, opts)
 	}
 	return writeMerged(ctx, ordered, output, opts)
 }
@@ -126,6 +153,12 @@ func openPart(name string) (*part, error) {
 	if p.fp == "" {
 		return fail("no %s", fingerprintItem)
 	}
+	if v, ok := items[outputItem]; ok {
+		p.out = new(partOutput)
+		if err := json.Unmarshal([]byte(v), p.out); err != nil {
+			return fail("invalid %s: %v", outputItem, err)
+		}
+	}
 	return p, nil
 }
 
@@ -135,6 +168,10 @@ func checkParts(ps []*part) ([]*part, error) {
 	ref := ps[0]
 	byK := make([]*part, ref.n)
 	for _, p := range ps {
+		if (p.out == nil) != (ref.out == nil) || p.out != nil && p.out.Overviews != ref.out.Overviews {
+			return nil, fmt.Errorf("compute: merge: %s is a part of a %s job, %s of a %s job: parts of one job share their output format",
+				p.name, p.jobKind(), ref.name, ref.jobKind())
+		}
 		if p.fp != ref.fp {
 			why := "same input list, other options or output layout"
 			if p.inputs != ref.inputs {
@@ -198,6 +235,19 @@ func checkParts(ps []*part) ([]*part, error) {
 	return byK, nil
 }
 
+// jobKind names the output format of p's job for error messages.
+func (p *part) jobKind() string {
+	switch o := p.out; {
+	case o == nil:
+		return "GTiff"
+	case o.Overviews.COG:
+		return "COG"
+	case o.Overviews.Internal:
+		return "GTiff with --overviews"
+	}
+	return "GTiff with --stats"
+}
+
 // heightField returns ImageLength as the writer sets it.
 func heightField(h int) geotiff.Field {
 	if h <= math.MaxUint16 {
@@ -211,16 +261,9 @@ func heightField(h int) geotiff.Field {
 // declared.
 func mergedFields(ps []*part) ([]geotiff.Field, error) {
 	ref := ps[0]
-	var noData *geotiff.Field
-	for _, p := range ps {
-		f := p.im.Fields.Get(geotiff.TagGDALNoData)
-		if f == nil {
-			continue
-		}
-		if noData != nil && !slices.Equal(noData.Data, f.Data) {
-			return nil, fmt.Errorf("compute: merge: parts declare different nodata values: %q in %s, %q before", p.im.NoDataText, p.name, strings.TrimRight(string(noData.Data), "\x00"))
-		}
-		noData = f
+	noData, err := partsNoData(ps)
+	if err != nil {
+		return nil, err
 	}
 	var out []geotiff.Field
 	for _, f := range ref.im.Fields {
@@ -239,6 +282,24 @@ func mergedFields(ps []*part) ([]geotiff.Field, error) {
 		out = append(out, geotiff.NewASCIIField(geotiff.TagGDALMetadata, ref.metadata))
 	}
 	return out, nil
+}
+
+// partsNoData returns the GDAL_NODATA field that some part declares (a
+// nodata declared at the end of the run only by the shards that left
+// pixels empty), or nil; parts that declare different ones are an error.
+func partsNoData(ps []*part) (*geotiff.Field, error) {
+	var noData *geotiff.Field
+	for _, p := range ps {
+		f := p.im.Fields.Get(geotiff.TagGDALNoData)
+		if f == nil {
+			continue
+		}
+		if noData != nil && !slices.Equal(noData.Data, f.Data) {
+			return nil, fmt.Errorf("compute: merge: parts declare different nodata values: %q in %s, %q before", p.im.NoDataText, p.name, strings.TrimRight(string(noData.Data), "\x00"))
+		}
+		noData = f
+	}
+	return noData, nil
 }
 
 // mergeRun is the number of tiles Merge copies between checks of its
@@ -323,4 +384,126 @@ func copyAux(part, output string) error {
 		return fmt.Errorf("write %s: %w", aux, err)
 	}
 	return nil
+}
+
+// writeMergedCOG writes the output of a job with COG, overviews or
+// statistics from its parts, in shard order, as the run without shards
+// writes it: every full-resolution tile is copied as it is stored into
+// the COG writer's spool (no re-encoding), and decoded once to feed the
+// overview builder and the statistics, the very code of that run
+// (ovWriter, overview.Builder); only the overview tiles are encoded.
+func writeMergedCOG(ctx context.Context, ps []*part, output string, opts MergeOptions) error {
+	ref, po := ps[0], ps[0].out
+	o := po.Options
+	nd := noDataPolicy{has: po.Policy.Has, deferred: po.Policy.Deferred, text: po.Policy.Text}
+	var errs [3]error
+	o.NoData, errs[0] = strconv.ParseFloat(po.NoData, 64)
+	nd.value, errs[1] = strconv.ParseFloat(po.Policy.Value, 64)
+	nd.fill, errs[2] = strconv.ParseFloat(po.Policy.Fill, 64)
+	if err := errors.Join(errs[:]...); err != nil {
+		return fmt.Errorf("compute: merge: part %s: invalid %s item: %v", ref.name, outputItem, err)
+	}
+	im := ref.im
+	if o.Width != im.Width || o.Height != ref.height || o.TileWidth != im.TileWidth || o.TileHeight != im.TileHeight ||
+		o.Bands != im.Bands || o.Type != im.Type || o.Mask != (ref.mask != nil) || o.Bands > 1 && im.Planar != geotiff.PlanarContig {
+		return fmt.Errorf("compute: merge: part %s: its %s item describes a %dx%d output of %d %v bands in %dx%d tiles (mask %v), which its tiles do not fit",
+			ref.name, outputItem, o.Width, o.Height, o.Bands, o.Type, o.TileWidth, o.TileHeight, o.Mask)
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	o.ByteOrder, o.Metadata, o.Overwrite, o.Workers = ref.r.ByteOrder(), ref.metadata, opts.Overwrite, workers
+	// The pipeline of the run without shards, as far as createCOG and the
+	// ovWriter use it.
+	p := &pipeline{
+		cfg:   Config{Type: o.Type, Overviews: po.Overviews},
+		grid:  tiling.Grid{Width: o.Width, Height: o.Height, TileWidth: o.TileWidth, TileHeight: o.TileHeight},
+		tileW: o.TileWidth, tileH: o.TileHeight, stride: o.Bands, nd: nd, maskOut: o.Mask,
+	}
+	w, err := p.createCOG(ctx, output, o, po.Levels)
+	if err != nil {
+		return fmt.Errorf("create output: %w", err)
+	}
+	if err := copyFeed(ctx, w, ps, p.grid, workers, opts.Progress); err != nil {
+		w.Abort()
+		return err
+	}
+	noData, err := partsNoData(ps)
+	if err == nil && nd.deferred && noData != nil {
+		// As finish does when some pixel of the whole output is empty.
+		err = w.SetNoData(true, nd.fill)
+	}
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return copyAux(ref.name, output)
+}
+
+// copyFeed copies every full-resolution tile (and mask tile) of the parts
+// ps, in shard order, into w's COG writer as stored, and feeds it decoded
+// to w's overview builder and statistics, from workers goroutines that
+// take the tiles in increasing order, as the pipeline's workers do.
+func copyFeed(ctx context.Context, w *ovWriter, ps []*part, g tiling.Grid, workers int, progress func(done, total int)) error {
+	total, across := g.Len(), g.Across()
+	var next atomic.Int64
+	var mu sync.Mutex
+	done := 0
+	eg, ctx := errgroup.WithContext(ctx)
+	for range min(workers, total) {
+		eg.Go(func() error {
+			var raw, samples, valid []byte
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= total {
+					return nil
+				}
+				if err := ctx.Err(); err != nil {
+					return context.Cause(ctx)
+				}
+				row := i / across
+				p := ps[sort.Search(len(ps), func(k int) bool { return ps[k].end > row })]
+				j := i - p.first*across
+				var err error
+				if raw, err = p.r.ReadRawTile(p.im, j, raw); err == nil {
+					err = w.cw.WriteRawTile(ctx, i, raw)
+				}
+				if err == nil && p.mask != nil {
+					if raw, err = p.r.ReadRawTile(p.mask, j, raw); err == nil {
+						err = w.cw.WriteRawMaskTile(ctx, i, raw)
+					}
+					if err == nil {
+						valid, err = p.r.ReadTile(p.mask, j, valid)
+					}
+				}
+				if err == nil {
+					samples, err = p.r.ReadTile(p.im, j, samples)
+				}
+				if err == nil {
+					var v []byte
+					if p.mask != nil {
+						v = valid
+					}
+					err = w.feed(ctx, i, samples, v)
+				}
+				if err != nil {
+					if ctx.Err() != nil {
+						return context.Cause(ctx)
+					}
+					return fmt.Errorf("compute: merge: part %s, tile %d: %w", p.name, j, err)
+				}
+				if progress != nil {
+					mu.Lock()
+					done++
+					progress(done, total)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	return eg.Wait()
 }

@@ -63,24 +63,38 @@ func (p *pipeline) createOutput(ctx context.Context, output string) (outputFile,
 	if !oc.wants() {
 		return geotiff.Create(output, o)
 	}
-	if p.shard != nil {
-		return nil, errors.New("compute: --shard writes plain GTiff parts: COG output, overviews and statistics are not available with shards yet (merge the parts, then build overviews with gdaladdo or gdal_translate -of COG)")
-	}
 	if p.separate {
 		return nil, errors.New("compute: overviews, COG and statistics need INTERLEAVE=PIXEL output with several bands")
 	}
 	levels := 0
 	if oc.COG || oc.Internal {
+		width, height := p.grid.Width, p.grid.Height // of the whole output, also for a shard
 		switch {
 		case oc.Levels == 0:
-			levels = overview.Count(o.Width, o.Height, p.tileW)
+			levels = overview.Count(width, height, p.tileW)
 		case oc.Levels > 0:
 			levels = oc.Levels
-			if max := overview.Count(o.Width, o.Height, 1); levels > max {
-				return nil, fmt.Errorf("compute: %d overview levels asked for a %dx%d raster: at most %d halve it to one pixel", levels, o.Width, o.Height, max)
+			if max := overview.Count(width, height, 1); levels > max {
+				return nil, fmt.Errorf("compute: %d overview levels asked for a %dx%d raster: at most %d halve it to one pixel", levels, width, height, max)
 			}
 		}
 	}
+	if p.shard != nil {
+		// A plain part; Merge writes the COG, overviews and statistics.
+		return p.createPart(output, o, levels)
+	}
+	w, err := p.createCOG(ctx, output, o, levels)
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// createCOG creates the geotiff.COGWriter of output with levels overview
+// levels and the ovWriter that feeds it. Merge calls it too, on a
+// pipeline that holds only what it uses (see mergeCOG in merge.go).
+func (p *pipeline) createCOG(ctx context.Context, output string, o geotiff.WriterOptions, levels int) (*ovWriter, error) {
+	oc := p.cfg.Overviews
 	cw, err := geotiff.CreateCOG(output, geotiff.COGOptions{WriterOptions: o, Overviews: levels, Plain: !oc.COG})
 	if err != nil {
 		return nil, err

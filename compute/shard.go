@@ -8,10 +8,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gomean/gomean/geotiff"
 )
@@ -37,6 +39,7 @@ const (
 	inputsItem      = "INPUTS"      // sha256 of the input list, hex
 	metadataItem    = "METADATA"    // the whole output's GDAL_METADATA, base64
 	bigTIFFItem     = "BIGTIFF"     // BigTIFF mode of the output
+	outputItem      = "OUTPUT"      // a partOutput in JSON, for COG, overview and statistics jobs only
 )
 
 // ShardRows returns the tile rows [first, end) of shard k of n of a grid
@@ -226,6 +229,7 @@ func jobFingerprint(cfg Config, o geotiff.WriterOptions, names []string) (string
 		CfgNoData                                           string
 		Inputs                                              string
 		Shards                                              int
+		Overviews                                           *OverviewConfig `json:",omitempty"`
 	}{
 		Width: o.Width, Height: o.Height, Bands: o.Bands, TileWidth: o.TileWidth, TileHeight: o.TileHeight, Planar: o.Planar,
 		Type: o.Type.String(), Compression: o.Compression.String(), Level: o.Level, Predictor: int(o.Predictor), BigTIFF: int(o.BigTIFF),
@@ -235,6 +239,9 @@ func jobFingerprint(cfg Config, o geotiff.WriterOptions, names []string) (string
 		Dates: dates, PerYear: cfg.PerYear, PropagateNoData: cfg.PropagateNoData, NoNoData: cfg.NoNoData, IgnoreCRS: cfg.IgnoreCRS,
 		MinValid: cfg.MinValid, CfgNoData: fmt.Sprint(cfg.HasNoData, floatText(cfg.NoData), cfg.NoDataText),
 		Inputs: inputs, Shards: cfg.Shards,
+	}
+	if cfg.Overviews.wants() {
+		job.Overviews = &cfg.Overviews
 	}
 	b, err := json.Marshal(job)
 	if err != nil { // NaN or Inf in the georeferencing: hash its text
@@ -276,4 +283,54 @@ func shardItems(text string) map[string]string {
 		}
 	}
 	return m
+}
+
+// partOutput is what Merge needs, beyond the part files' own tags, to
+// write the output of a COG job (or one with overviews or statistics)
+// as the run without shards writes it: the whole output's writer options
+// and overview configuration, and the pipeline's nodata policy, which
+// the overviews and statistics depend on. Float values are kept as text,
+// exactly (NaN included).
+type partOutput struct {
+	// Options are the whole output's; ByteOrder, NoData, Metadata,
+	// Workers and Overwrite are left zero (the part's byte order, NoData
+	// below, the METADATA item; the others do not change the bytes).
+	Options   geotiff.WriterOptions
+	NoData    string
+	Overviews OverviewConfig
+	Levels    int // overview levels, as the run without shards chooses them
+	Policy    struct {
+		Has, Deferred     bool
+		Value, Fill, Text string
+	}
+}
+
+// createPart creates the part file of a shard of a job whose output
+// goes through the overview writer (COG, overviews or statistics): a
+// plain tiled GeoTIFF of the shard's window, as for any job, whose shard
+// items also record a partOutput for Merge.
+func (p *pipeline) createPart(output string, o geotiff.WriterOptions, levels int) (outputFile, error) {
+	po := partOutput{Options: p.writerOptions(), Overviews: p.cfg.Overviews, Levels: levels}
+	w := &po.Options
+	po.NoData = floatText(w.NoData)
+	w.ByteOrder, w.NoData, w.Metadata, w.Workers, w.Overwrite, w.ExtraFields = nil, 0, "", 0, false, nil
+	nd := &po.Policy
+	nd.Has, nd.Deferred, nd.Value, nd.Fill, nd.Text = p.nd.has, p.nd.deferred, floatText(p.nd.value), floatText(p.nd.fill), p.nd.text
+	b, err := json.Marshal(po)
+	if err == nil && w.Geo != nil && w.Geo.Keys != nil && !utf8.ValidString(w.Geo.Keys.ASCII) {
+		err = errors.New("GeoASCIIParams is not UTF-8")
+	}
+	if err != nil { // NaN or Inf in the georeferencing
+		return nil, fmt.Errorf("compute: shard: the georeferencing of this output cannot be recorded in a part for merge to write its COG, overviews or statistics (%v): run it without --shard", err)
+	}
+	var md gdalMetadata
+	if err := xml.Unmarshal([]byte(o.Metadata), &md); err != nil {
+		return nil, fmt.Errorf("compute: shard: part metadata does not parse: %w", err)
+	}
+	md.Items = append(md.Items, metaItem{Name: outputItem, Domain: ShardDomain, Value: string(b)})
+	if b, err = xml.MarshalIndent(md, "", "  "); err != nil {
+		return nil, fmt.Errorf("compute: shard metadata: %w", err)
+	}
+	o.Metadata = string(b)
+	return geotiff.Create(output, o)
 }

@@ -72,3 +72,17 @@ func (w *Writer) submitRaw(seq int, buf *[]byte) error {
 	w.deliver(seq, buf)
 	return nil
 }
+
+// WriteRawTile hands full-resolution tile i to the writer as stored
+// bytes, as [Writer.WriteRawTile]: a tile read with [Reader.ReadRawTile]
+// from a file of the same layout and options is written byte for byte,
+// with the COG block leader and trailer added around it.
+func (w *COGWriter) WriteRawTile(ctx context.Context, i int, data []byte) error {
+	return w.levels[0].WriteRawTile(ctx, i, data)
+}
+
+// WriteRawMaskTile hands the stored bytes of the mask of full-resolution
+// tile i to the writer, as [Writer.WriteRawMaskTile].
+func (w *COGWriter) WriteRawMaskTile(ctx context.Context, i int, data []byte) error {
+	return w.levels[0].WriteRawMaskTile(ctx, i, data)
+}
