@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -243,6 +244,108 @@ func TestWriterRawTiles(t *testing.T) {
 		}
 		if err := w2.WriteRawTile(context.Background(), -1, nil); err == nil {
 			t.Error("WriteRawTile(-1): no error")
+		}
+	}
+}
+
+// TestCOGRawTiles checks that a COGWriter given its full-resolution tiles
+// raw, copied with ReadRawTile from a plain file the Writer wrote with the
+// same options, and its overview tiles to encode, writes the COG that
+// writeTestCOG writes with every tile encoded, byte for byte (with and
+// without a mask); and that raw tiles out of range are refused.
+func TestCOGRawTiles(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	const width, height, levels = 200, 130, 2
+	for _, mask := range []bool{false, true} {
+		want := filepath.Join(dir, "want.tif")
+		os.Remove(want)
+		writeTestCOG(t, want, width, height, levels, 2, mask, BigTIFFAuto)
+		opts := WriterOptions{
+			Width: width, Height: height, Bands: 1, Type: Float32, TileWidth: 64, TileHeight: 64,
+			Workers: 2, Mask: mask, HasNoData: !mask, NoData: -9999,
+			Metadata: "<GDALMetadata>\n  <Item name=\"X\">1</Item>\n</GDALMetadata>\n", Overwrite: true,
+		}
+		tile := func(k, i int) ([]byte, []byte) {
+			lw := max(1, width>>k)
+			across := (lw + 63) / 64
+			tx, ty := i%across, i/across
+			buf, m := make([]byte, 64*64*4), make([]byte, 64*64)
+			for y := range 64 {
+				for x := range 64 {
+					v := float32(k*1e6 + (ty*64+y)*lw + tx*64 + x)
+					binary.LittleEndian.PutUint32(buf[4*(y*64+x):], math.Float32bits(v))
+					if (x+y)%3 != 0 {
+						m[y*64+x] = 1
+					}
+				}
+			}
+			return buf, m
+		}
+		plain := filepath.Join(dir, "plain.tif")
+		pw, err := Create(plain, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range pw.NumTiles() {
+			buf, m := tile(0, i)
+			if err = pw.WriteTile(ctx, i, buf); err == nil && mask {
+				err = pw.WriteMaskTile(ctx, i, m)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := pw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im := r.Images()[0]
+		got := filepath.Join(dir, "got.tif")
+		cw, err := CreateCOG(got, COGOptions{WriterOptions: opts, Overviews: levels})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k <= levels; k++ {
+			for i := range cw.NumTiles(k) {
+				if k == 0 {
+					var b []byte
+					if b, err = r.ReadRawTile(im, i, nil); err == nil {
+						err = cw.WriteRawTile(ctx, i, b)
+					}
+					if err == nil && mask {
+						if b, err = r.ReadRawTile(r.MaskFor(im), i, nil); err == nil {
+							err = cw.WriteRawMaskTile(ctx, i, b)
+						}
+					}
+				} else {
+					buf, m := tile(k, i)
+					if err = cw.WriteOverviewTile(ctx, k, i, buf); err == nil && mask {
+						err = cw.WriteOverviewMaskTile(ctx, k, i, m)
+					}
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := cw.WriteRawTile(ctx, cw.NumTiles(0), []byte{1}); err == nil {
+			t.Error("WriteRawTile past the last tile: no error")
+		}
+		if err := cw.WriteRawMaskTile(ctx, -1, []byte{1}); err == nil {
+			t.Error("WriteRawMaskTile(-1): no error")
+		}
+		if err := cw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		a, _ := os.ReadFile(got)
+		b, _ := os.ReadFile(want)
+		if !bytes.Equal(a, b) {
+			t.Fatalf("mask %v: COG with raw tiles (%d bytes) differs from the encoded one (%d bytes) at %d", mask, len(a), len(b), firstDiff(a, b))
 		}
 	}
 }
