@@ -88,12 +88,21 @@ const mergeDescription = `Assembles the part files that the N shards of one job 
 --shard, byte for byte. Parts come in any order, as paths, globs or @LIST
 files. Merge checks that every shard from 0 to N-1 is there once and that
 all come from one job (the same inputs, reduction, options and output
-grid), then copies their compressed tiles as they are: no decoding, so it
-runs at the speed of the disk in little memory.
+grid), then copies their compressed tiles as they are: no re-encoding, so
+it runs at the speed of the disk in little memory.
+
+A job run with -of COG (or --overviews, --stats) shards into plain tiled
+parts that record it; merge then writes the COG: it copies the
+full-resolution tiles as they are, decodes each once to compute the
+overviews and statistics exactly as the one-machine run does, and encodes
+only the overview tiles. -of checks the job's format: merge writes the
+output the job asked for, and refuses parts of jobs of different formats.
 
 Examples:
    gomean merge -o out.tif parts/out.part-*.tif
-   gomean merge -o out.tif @parts.txt --overwrite`
+   gomean merge -o out.tif @parts.txt --overwrite
+   gomean mean -of COG --shard $SLURM_ARRAY_TASK_ID/16 -o part-$SLURM_ARRAY_TASK_ID.tif @in.txt
+   gomean merge -of COG -o out.tif 'part-*.tif'`
 
 // mergeCommand returns the merge command.
 func mergeCommand() *cli.Command {
@@ -106,6 +115,8 @@ func mergeCommand() *cli.Command {
 		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output GeoTIFF `FILE` (required)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"of"}, Usage: "output `FORMAT` the job must have: GTiff or COG (default: the job's, which the parts record)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "`N` goroutines decoding tiles for a COG's overviews and statistics (default: all CPUs)", HideDefault: true},
 			&cli.BoolFlag{Name: "overwrite", Usage: "replace the output file if it exists"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress"},
 		},
@@ -128,7 +139,16 @@ func runMerge(ctx context.Context, cmd *cli.Command) error {
 	if err := checkOutput(out, parts, cmd.Bool("overwrite")); err != nil {
 		return err
 	}
-	opts := compute.MergeOptions{Overwrite: cmd.Bool("overwrite")}
+	format := cmd.String("format")
+	switch strings.ToUpper(format) {
+	case "", "GTIFF", "COG":
+	default:
+		return usagef("-of %s: gomean merge writes GTiff or COG", format)
+	}
+	if cmd.Int("workers") < 0 {
+		return usagef("--workers %d: want 1 or more", cmd.Int("workers"))
+	}
+	opts := compute.MergeOptions{Overwrite: cmd.Bool("overwrite"), Format: format, Workers: int(cmd.Int("workers"))}
 	prog := newProgress(cmd.Root().ErrWriter, cmd.Bool("quiet"))
 	if prog != nil {
 		opts.Progress = prog.update

@@ -2,13 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gomean/gomean/compute"
+	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/tiling"
 )
 
 func TestParseShard(t *testing.T) {
@@ -109,5 +114,101 @@ func TestShardAndMergeCommands(t *testing.T) {
 	// Without --overwrite an existing output is refused.
 	if _, _, err := run(t, "merge", "-q", "-o", out, "@"+list); err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Fatalf("merge over an existing output: %v", err)
+	}
+}
+
+// writeShardInput writes a 100×90 float32 input whose pixel (x, y) holds
+// base + x*y/7, georeferenced in UTM 32N.
+func writeShardInput(t *testing.T, path string, base float32) {
+	t.Helper()
+	geo := &geotiff.Georef{HasTransform: true, Transform: geotiff.GeoTransform{100, 1, 0, 200, 0, -1},
+		Keys: &geotiff.GeoKeyDirectory{Version: 1, KeyRevision: 1, Keys: []geotiff.GeoKey{
+			{ID: geotiff.KeyGTModelType, Count: 1, Value: geotiff.ModelTypeProjected},
+			{ID: geotiff.KeyProjectedCSType, Count: 1, Value: 32632}}}}
+	const w, h = 100, 90
+	wr, err := geotiff.Create(path, geotiff.WriterOptions{Width: w, Height: h, Bands: 1, Type: geotiff.Float32, TileWidth: 32, TileHeight: 32, Geo: geo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := tiling.Grid{Width: w, Height: h, TileWidth: 32, TileHeight: 32}
+	for i := range g.Len() {
+		buf := make([]byte, 32*32*4)
+		r := g.Rect(i)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				v := base + float32(x*y)/7
+				binary.LittleEndian.PutUint32(buf[4*((y-r.Min.Y)*32+x-r.Min.X):], math.Float32bits(v))
+			}
+		}
+		if err := wr.WriteTile(context.Background(), i, buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := wr.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestShardAndMergeCOGCommands runs the shards of a -of COG job from the
+// command line, merges them with -of COG and a glob, and checks the bytes
+// against the one-machine -of COG run; then the refusals: merge -of GTiff
+// of COG parts, COG parts mixed with a GTiff job's, -of PNG.
+func TestShardAndMergeCOGCommands(t *testing.T) {
+	dir := t.TempDir()
+	var ins []string
+	for k, base := range []float32{10, 20, 60} {
+		ins = append(ins, filepath.Join(dir, fmt.Sprintf("in%d.tif", k)))
+		writeShardInput(t, ins[k], base)
+	}
+	cog := append([]string{"-of", "COG", "--co", "BLOCKSIZE=16", "-q"}, ins...)
+	whole := filepath.Join(dir, "whole.tif")
+	if _, stderr, err := run(t, append([]string{"median", "-o", whole}, cog...)...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	want, err := os.ReadFile(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdir := filepath.Join(dir, "parts")
+	os.Mkdir(pdir, 0o755)
+	for k := range 3 {
+		part := filepath.Join(pdir, fmt.Sprintf("p%d.tif", k))
+		if _, stderr, err := run(t, append([]string{"median", "--shard", fmt.Sprintf("%d/3", k), "-o", part}, cog...)...); err != nil {
+			t.Fatalf("shard %d: %v\n%s", k, err, stderr)
+		}
+	}
+	out := filepath.Join(dir, "merged.tif")
+	if _, stderr, err := run(t, "merge", "-of", "COG", "-j", "2", "-q", "-o", out, filepath.Join(pdir, "*.tif")); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("merged COG of %d bytes differs from the one-machine COG of %d", len(got), len(want))
+	}
+	// A GTiff part of the same reduction among COG parts.
+	plain := filepath.Join(dir, "plain1.tif")
+	if _, stderr, err := run(t, append([]string{"median", "--shard", "1/3", "--tile", "16", "-q", "-o", plain}, ins...)...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	p := func(k int) string { return filepath.Join(pdir, fmt.Sprintf("p%d.tif", k)) }
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-of", "GTiff", p(0), p(1), p(2)}, "the parts are of a COG job, not GTiff"},
+		{[]string{p(0), plain, p(2)}, "of a GTiff job"},
+		{[]string{"-of", "PNG", p(0), p(1), p(2)}, "gomean merge writes GTiff or COG"},
+	} {
+		bad := filepath.Join(dir, "bad.tif")
+		_, _, err := run(t, append([]string{"merge", "-q", "-o", bad}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) == 0 {
+			t.Errorf("merge %v: %v, want an error containing %q", tc.args, err, tc.want)
+		}
+		if _, err := os.Stat(bad); !os.IsNotExist(err) {
+			t.Errorf("merge %v left an output", tc.args)
+		}
 	}
 }
