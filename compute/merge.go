@@ -37,7 +37,8 @@ type MergeOptions struct {
 	// GOMAXPROCS. Plain jobs copy tiles from one goroutine.
 	Workers int
 	// Progress, if set, is called after each part with the parts done and
-	// their count.
+	// their count (for a COG job, after each tile with the tiles done and
+	// their count).
 	Progress func(done, total int)
 }
 
@@ -59,8 +60,13 @@ type part struct {
 // Config.Shards = N, one per shard, in any order) into output: it checks
 // that they are complete and of one job, then copies their compressed
 // tiles as they are, with no decoding, into the file the job's run
-// without shards writes, byte for byte. The output is written to a
-// temporary file renamed into place at the end; on error nothing is left.
+// without shards writes, byte for byte. For a job with COG output,
+// overviews or statistics (Config.Overviews), which its parts record,
+// it writes that output: the full-resolution tiles are copied as they
+// are and each is decoded once to compute the overviews and statistics
+// as the run without shards does, again byte for byte. The output is
+// written to a temporary file renamed into place at the end; on error
+// nothing is left.
 func Merge(ctx context.Context, parts []string, output string, opts MergeOptions) error {
 	if len(parts) == 0 {
 		return errors.New("compute: merge: no part files given")
