@@ -46,10 +46,10 @@ func TestShardMergeCOGIdentical(t *testing.T) {
 			c.Output.Compression = geotiff.CompressionZSTD
 			return c
 		}, []int{2, 5}},
-		{"cog-min-bigtiff-2levels-nostats", func() Config {
+		{"cog-min-bigtiff-bigendian-2levels-nostats", func() Config {
 			c := base
 			c.Op = Min
-			c.Output.BigTIFF = geotiff.BigTIFFYes
+			c.Output.BigTIFF, c.Output.ByteOrder = geotiff.BigTIFFYes, binaryBigEndian()
 			c.Overviews.Levels, c.Overviews.NoStats = 2, true
 			return c
 		}, []int{3}},
