@@ -92,7 +92,7 @@ grid), then copies their compressed tiles as they are: no re-encoding, so
 it runs at the speed of the disk in little memory.
 
 A job run with -of COG (or --overviews, --stats) shards into plain tiled
-parts that record it; merge then writes the COG: it copies the
+parts that record it; merge then writes that output: it copies the
 full-resolution tiles as they are, decodes each once to compute the
 overviews and statistics exactly as the one-machine run does, and encodes
 only the overview tiles. -of checks the job's format: merge writes the
