@@ -118,6 +118,7 @@ func TestShardMergeIdentical(t *testing.T) {
 	tall := shardInputs(t, dir, 3, w, h, [2]int{160, 416})
 	defer func(n int) { rowStreamMin = n }(rowStreamMin)
 	rowStreamMin = 1 << 10
+	masked := maskedShardInputs(t, dir, 3, w, h)
 	base := Config{Workers: 2, Output: geotiff.WriterOptions{TileWidth: 32, TileHeight: 32, Overwrite: true}}
 	cases := []struct {
 		name   string
@@ -135,7 +136,9 @@ func TestShardMergeIdentical(t *testing.T) {
 			c.Output.Compression = geotiff.CompressionZSTD
 			return c
 		}, nil},
-		{"mean-mask", func() Config { c := base; c.Op = Mean; c.Output.Mask = true; return c }, nil},
+		// Inputs with internal masks give the output an internal mask
+		// (Output.Mask alone would not: the pipeline decides it).
+		{"mean-mask", func() Config { c := base; c.Op = Mean; return c }, masked},
 		{"min-bigtiff-bigendian", func() Config {
 			c := base
 			c.Op = Min
@@ -159,6 +162,17 @@ func TestShardMergeIdentical(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, wantR := readRaster(t, whole)
+			if tc.name == "mean-mask" {
+				r, err := geotiff.Open(whole)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hasMask := r.MaskFor(r.Image()) != nil
+				r.Close()
+				if !hasMask {
+					t.Fatal("the one-machine output has no internal mask: the case tests nothing")
+				}
+			}
 			ns := []int{1, 2, 3, 5, 13}
 			if tc.name != "median" && tc.name != "mean-stream" {
 				ns = []int{2, 5, 13} // keep the race run short
