@@ -28,12 +28,32 @@ func (p *pipeline) useKernel(s *source) error {
 		}
 	}
 	s.kern = p.cfg.Grid.Resampling
+	if s.kern.Interpolating() {
+		s.interp = grid.NewInterp(s.kern, s.rs.X, s.rs.Y, s.im.Width, s.im.Height)
+	}
 	s.kdecs = s.decs
 	s.decs = make([]decoder, len(s.kdecs))
 	for b := range s.decs {
 		s.decs[b] = newDecoder(geotiff.Float64, false, 0)
 	}
 	return nil
+}
+
+// kernelCells bounds the input pixels under one output tile of tw×th
+// pixels for a kernel: the tile scaled to the input, plus the cells'
+// edges (area kernels) or the kernel's margin (interpolating kernels),
+// and no more than the input.
+func (s *source) kernelCells(tw, th int) float64 {
+	sx, sy := math.Abs(s.rs.X.Scale), math.Abs(s.rs.Y.Scale)
+	mx, my := 2.0, 2.0
+	if s.interp != nil {
+		lo, hi := s.interp.SupportX(0)
+		mx = float64(hi-lo) + 1
+		lo, hi = s.interp.SupportY(0)
+		my = float64(hi-lo) + 1
+	}
+	cells := (float64(tw)*sx + mx) * (float64(th)*sy + my)
+	return math.Min(cells, float64(s.im.Width)*float64(s.im.Height)) // the window lies in the input
 }
 
 // loadKernel fills the window of an output tile (bounds, of which rect
@@ -58,11 +78,16 @@ func (s *source) loadKernel(p *pipeline, bounds, rect image.Rectangle, bands []i
 	}
 	ax, ay := s.rs.X, s.rs.Y
 	iw, ih := s.im.Width, s.im.Height
-	x0, _ := ax.ClampedCell(r.Min.X, iw)
-	_, x1 := ax.ClampedCell(r.Max.X-1, iw)
-	y0, _ := ay.ClampedCell(r.Min.Y, ih)
-	_, y1 := ay.ClampedCell(r.Max.Y-1, ih)
-	in := image.Rect(x0, y0, x1, y1).Intersect(image.Rect(0, 0, iw, ih))
+	var in image.Rectangle
+	if s.interp != nil {
+		in = s.interp.Window(r)
+	} else {
+		x0, _ := ax.ClampedCell(r.Min.X, iw)
+		_, x1 := ax.ClampedCell(r.Max.X-1, iw)
+		y0, _ := ay.ClampedCell(r.Min.Y, ih)
+		_, y1 := ay.ClampedCell(r.Max.Y-1, ih)
+		in = image.Rect(x0, y0, x1, y1).Intersect(image.Rect(0, 0, iw, ih))
+	}
 	if in.Empty() {
 		fillNaNBytes(buf)
 		return nil
@@ -74,6 +99,10 @@ func (s *source) loadKernel(p *pipeline, bounds, rect image.Rectangle, bands []i
 	vals := float64s(sb)
 	if err := s.decodeWindow(p, in, bands, vals); err != nil {
 		return err
+	}
+	if s.interp != nil {
+		s.interpolate(buf, vals, wn, in, bounds, r, nb)
+		return nil
 	}
 	// Per output column of r: its cell, clipped to the window.
 	type cell struct{ lo, hi int }
@@ -97,6 +126,35 @@ func (s *source) loadKernel(p *pipeline, bounds, rect image.Rectangle, bands []i
 		}
 	}
 	return nil
+}
+
+// interpolate fills buf (the window over bounds, nb bands interleaved)
+// for the output pixels r with the interpolating kernel's values from
+// vals, the decoded input pixels in, band after band (wn pixels each).
+func (s *source) interpolate(buf []byte, vals []float64, wn int, in, bounds, r image.Rectangle, nb int) {
+	ip := s.interp
+	// The column taps of r, computed once for its rows; their weights
+	// share one backing array.
+	cols := make([]grid.Tap, r.Dx())
+	wts := make([]float64, 0, r.Dx()*ip.Taps())
+	for x := range cols {
+		cols[x] = ip.TapX(r.Min.X+x, wts)
+		wts = cols[x].Wt[len(cols[x].Wt):]
+	}
+	var ybuf []float64
+	fillNaNBytes(buf)
+	for oy := r.Min.Y; oy < r.Max.Y; oy++ {
+		ty := ip.TapY(oy, ybuf)
+		ybuf = ty.Wt
+		drow := ((oy-bounds.Min.Y)*bounds.Dx() - bounds.Min.X) * nb
+		for j := 0; j < nb; j++ {
+			plane := vals[j*wn : (j+1)*wn]
+			for x := range cols {
+				v := ip.At(plane, in, &cols[x], &ty)
+				binary.LittleEndian.PutUint64(buf[(drow+(r.Min.X+x)*nb+j)*8:], math.Float64bits(v))
+			}
+		}
+	}
 }
 
 // kernelValue applies kernel k to the input pixels [xlo, xhi) × [ylo, yhi)

@@ -50,6 +50,25 @@ def make(d):
     ds = None
 
 
+# gdalwarp's interpolating kernels take their downsampling factor from the
+# sizes of the chunk they warp (dst pixels / src pixels, the source clipped
+# to the raster), so a destination reaching past the input, or an input
+# edge inside a destination pixel, widens or narrows the kernel. gomean
+# takes the factor of the two resolutions with gdalwarp's snapping to 1/n:
+# give gdalwarp that factor (its XSCALE and YSCALE warp options).
+INTERPOLATING = ("bilinear", "cubic", "cubicspline", "lanczos")
+
+
+def filter_scale(out_res, in_res):
+    s = 1 / (out_res / in_res)
+    if s < 1:
+        r = 1 / s
+        n = int(r + 0.5)
+        if abs(r - n) < 0.05:
+            s = 1 / n
+    return s
+
+
 def check(op, out, ins, r="near"):
     ods = gdal.Open(out)
     gt = ods.GetGeoTransform()
@@ -68,8 +87,12 @@ def check(op, out, ins, r="near"):
         src = gdal.Open(p)
         sb = src.GetRasterBand(1)
         nd = "nan" if sb.GetNoDataValue() is None and sb.DataType in (gdal.GDT_Float32, gdal.GDT_Float64) else None
+        wo = []
+        if r in INTERPOLATING:
+            sg = src.GetGeoTransform()
+            wo = ["XSCALE=%r" % filter_scale(gt[1], sg[1]), "YSCALE=%r" % filter_scale(-gt[5], -sg[5])]
         wds = gdal.Warp("", src, format="MEM", outputBounds=bounds, width=w, height=h, resampleAlg=r, dstAlpha=True,
-                        outputType=gdal.GDT_Float64, srcNodata=nd)
+                        outputType=gdal.GDT_Float64, srcNodata=nd, warpOptions=wo)
         v = wds.GetRasterBand(1).ReadAsArray()
         a = wds.GetRasterBand(2).ReadAsArray()
         vals.append(v)
