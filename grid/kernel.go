@@ -11,14 +11,14 @@ type Kernel int
 
 // Kernels.
 const (
-	Nearest Kernel = iota // the input pixel under the output pixel's centre
-	Average               // the mean of the valid input pixels the output pixel overlaps, weighted by overlap
-	Min                   // the least valid input pixel the output pixel overlaps
-	Max                   // the greatest valid input pixel the output pixel overlaps
-	Mode                  // the most frequent valid input pixel the output pixel overlaps
-	Bilinear              // gdalwarp's bilinear interpolation (a triangle filter widened when downsampling)
-	Cubic                 // gdalwarp's cubic convolution (Catmull-Rom), widened when downsampling
-	CubicSpline           // gdalwarp's cubic B-spline, widened when downsampling
+	Nearest     Kernel = iota // the input pixel under the output pixel's centre
+	Average                   // the mean of the valid input pixels the output pixel overlaps, weighted by overlap
+	Min                       // the least valid input pixel the output pixel overlaps
+	Max                       // the greatest valid input pixel the output pixel overlaps
+	Mode                      // the most frequent valid input pixel the output pixel overlaps
+	Bilinear                  // gdalwarp's bilinear interpolation (a triangle filter widened when downsampling)
+	Cubic                     // gdalwarp's cubic convolution (Catmull-Rom), widened when downsampling
+	CubicSpline               // gdalwarp's cubic B-spline, widened when downsampling
 )
 
 var kernelNames = []string{"near", "average", "min", "max", "mode", "bilinear", "cubic", "cubicspline"}
