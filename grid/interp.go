@@ -6,7 +6,7 @@ import (
 )
 
 // An Interp computes the interpolating kernels (bilinear, cubic,
-// cubicspline) for one input of W×H pixels resampled through the axes X
+// cubicspline, lanczos) for one input of W×H pixels resampled through the axes X
 // and Y, as gdalwarp's warp kernel does in one CRS (GDAL 3.6's
 // gdalwarpkernel.cpp):
 //
@@ -27,6 +27,10 @@ import (
 //     taps of gdalwarp's radius, invalid and outside pixels left out, and
 //     the sum divided by the sum of the weights unless that is within 1e-5
 //     of 1; the pixel is empty when the weights sum to less than 1e-6.
+//   - lanczos is gdalwarp's GWKResampleOptimizedLanczos: the taps within 3
+//     (scaled) pixels, its weights (which, when downsampling, gdalwarp takes
+//     at whole-pixel distances from the centre pixel, whatever the offset),
+//     and the pixel empty when fewer than half the taps are valid.
 //   - An input 1 pixel wide or high takes the centre pixel.
 type Interp struct {
 	K    Kernel
@@ -39,18 +43,21 @@ type Interp struct {
 	four           bool // gdalwarp's 4-sample formulas (bilinear, cubic)
 }
 
-// NewInterp returns the interpolation of kernel k (Bilinear, Cubic or
-// CubicSpline) for an input of w×h pixels placed through the axes x and
+// NewInterp returns the interpolation of kernel k (Bilinear, Cubic,
+// CubicSpline or Lanczos) for an input of w×h pixels placed through the axes x and
 // y, whose scales must be > 0.
 func NewInterp(k Kernel, x, y Axis, w, h int) *Interp {
 	p := &Interp{K: k, X: x, Y: y, W: w, H: h, sx: filterScale(x.Scale), sy: filterScale(y.Scale)}
 	r := 1
-	if k != Bilinear {
+	switch k {
+	case Cubic, CubicSpline:
 		r = 2
+	case Lanczos:
+		r = 3
 	}
 	p.x0, p.rx = filterTaps(r, p.sx)
 	p.y0, p.ry = filterTaps(r, p.sy)
-	p.four = k != CubicSpline && p.sx >= 0.95 && p.sy >= 0.95
+	p.four = (k == Bilinear || k == Cubic) && p.sx >= 0.95 && p.sy >= 0.95
 	return p
 }
 
@@ -176,6 +183,9 @@ func (p *Interp) tap(c, s float64, first, radius, n int, buf []float64) Tap {
 	d := c - 0.5 - float64(b)
 	lo, hi := max(b+first, 0), min(b+radius, n-1)+1
 	t.Lo, t.Hi, t.Wt = lo, max(lo, hi), buf[:0]
+	if p.K == Lanczos {
+		return lanczosTap(t, b, d, s)
+	}
 	for j := lo; j < hi; j++ {
 		x := float64(j-b) - d
 		if s < 1 {
@@ -240,6 +250,9 @@ func (p *Interp) At(plane []float64, in image.Rectangle, tx, ty *Tap) float64 {
 	at := func(i, j int) float64 { return plane[(j-in.Min.Y)*stride+i-in.Min.X] }
 	if v := at(cx, cy); v != v || p.W == 1 || p.H == 1 {
 		return v
+	}
+	if p.K == Lanczos {
+		return p.lanczos(plane, in, tx, ty)
 	}
 	if p.four {
 		if p.K == Cubic {
@@ -356,4 +369,85 @@ func (p *Interp) Window(r image.Rectangle) image.Rectangle {
 	y0, _ := p.SupportY(r.Min.Y)
 	_, y1 := p.SupportY(r.Max.Y - 1)
 	return image.Rect(x0, y0, x1, y1).Intersect(image.Rect(0, 0, p.W, p.H))
+}
+
+// lanczosTap narrows t (the taps [Lo, Hi) around b, the pixel left of the
+// centre, at offset d from it) to gdalwarp's Lanczos taps and weights: the
+// taps within 3 pixels of the centre (upsampling, weights by gdalwarp's
+// trigonometric identities) or within 3 scaled pixels of b (downsampling
+// at scale s, weights of the whole distances).
+func lanczosTap(t Tap, b int, d, s float64) Tap {
+	i0, i1 := t.Lo-b, t.Hi-1-b
+	if s < 1 {
+		for float64(i0)*s < -3 {
+			i0++
+		}
+		for float64(i1)*s > 3 {
+			i1--
+		}
+		for i := i0; i <= i1; i++ {
+			t.Wt = append(t.Wt, lanczosSinc(float64(i)*s))
+		}
+		t.Lo, t.Hi = b+i0, max(b+i0, b+i1+1)
+		return t
+	}
+	for float64(i0)-d < -3 {
+		i0++
+	}
+	for float64(i1)-d > 3 {
+		i1--
+	}
+	s3 := math.Sin((-math.Pi / 3.0) * d)
+	s3sq := float64(s3 * s3)
+	c3 := math.Sqrt(1.0 - s3sq)
+	spi := float64((3.0 - float64(4*s3sq)) * s3)
+	a := float64(3.0 / (math.Pi * math.Pi) * spi)
+	h := float64(float64(-0.5*a) * s3)
+	c := float64(float64(0.8660254037844386*a) * c3)
+	cst := [3]float64{float64(a * s3), h - c, h + c}
+	for i := i0; i <= i1; i++ {
+		x := float64(i) - d
+		w := 1.0
+		if x != 0 {
+			w = cst[(i+3)%3] / float64(x*x)
+		}
+		t.Wt = append(t.Wt, w)
+	}
+	t.Lo, t.Hi = b+i0, max(b+i0, b+i1+1)
+	return t
+}
+
+// lanczosSinc is gdalwarp's GWKLanczosSinc (radius 3).
+func lanczosSinc(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	pix := math.Pi * x
+	pixr := pix / 3
+	return float64(math.Sin(pix)*math.Sin(pixr)) / float64(pix*pixr)
+}
+
+// lanczos is gdalwarp's GWKResampleOptimizedLanczos with a validity mask.
+func (p *Interp) lanczos(plane []float64, in image.Rectangle, tx, ty *Tap) float64 {
+	stride := in.Dx()
+	acc, accW, n := 0.0, 0.0, 0
+	for j := ty.Lo; j < ty.Hi; j++ {
+		w1 := ty.Wt[j-ty.Lo]
+		row := plane[(j-in.Min.Y)*stride+tx.Lo-in.Min.X : (j-in.Min.Y)*stride+tx.Hi-in.Min.X]
+		for i, v := range row {
+			if v == v {
+				n++
+				w2 := float64(w1 * tx.Wt[i])
+				acc += float64(v * w2)
+				accW += w2
+			}
+		}
+	}
+	switch {
+	case accW < 0.000001 || n < (ty.Hi-ty.Lo)*(tx.Hi-tx.Lo)/2:
+		return math.NaN()
+	case accW < 0.99999 || accW > 1.00001:
+		return acc * (1 / accW)
+	}
+	return acc
 }

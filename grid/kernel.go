@@ -19,15 +19,16 @@ const (
 	Bilinear                  // gdalwarp's bilinear interpolation (a triangle filter widened when downsampling)
 	Cubic                     // gdalwarp's cubic convolution (Catmull-Rom), widened when downsampling
 	CubicSpline               // gdalwarp's cubic B-spline, widened when downsampling
+	Lanczos                   // gdalwarp's Lanczos windowed sinc of radius 3, widened when downsampling
 )
 
-var kernelNames = []string{"near", "average", "min", "max", "mode", "bilinear", "cubic", "cubicspline"}
+var kernelNames = []string{"near", "average", "min", "max", "mode", "bilinear", "cubic", "cubicspline", "lanczos"}
 
 // Interpolating reports whether k weighs the input pixels around the
-// centre of an output pixel (bilinear, cubic, cubicspline), rather than
+// centre of an output pixel (bilinear, cubic, cubicspline, lanczos), rather than
 // taking the input pixels its cell overlaps (average, min, max, mode) or
 // the one under its centre (near).
-func (k Kernel) Interpolating() bool { return k >= Bilinear && k <= CubicSpline }
+func (k Kernel) Interpolating() bool { return k >= Bilinear && k <= Lanczos }
 
 // String returns gdalwarp's name of k.
 func (k Kernel) String() string {
@@ -37,7 +38,7 @@ func (k Kernel) String() string {
 	return fmt.Sprintf("Kernel(%d)", int(k))
 }
 
-const kernelList = "near, bilinear, cubic, cubicspline, average, min, max or mode"
+const kernelList = "near, bilinear, cubic, cubicspline, lanczos, average, min, max or mode"
 
 // ParseKernel parses gdalwarp's -r names this package implements
 // ("nearest" is "near").
@@ -52,7 +53,7 @@ func ParseKernel(s string) (Kernel, error) {
 		}
 	}
 	switch s {
-	case "lanczos", "med", "q1", "q3", "sum", "rms":
+	case "med", "q1", "q3", "sum", "rms":
 		return 0, fmt.Errorf("resampling method %q is not implemented: want %s", s, kernelList)
 	}
 	return 0, fmt.Errorf("invalid resampling method %q: want %s", s, kernelList)
