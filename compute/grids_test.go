@@ -374,3 +374,69 @@ func TestResampleExactCopies(t *testing.T) {
 		})
 	}
 }
+
+// TestInterpolatingTiles runs the interpolating kernels through the
+// pipeline, with input blocks and output tiles that do not line up (so
+// each output tile reads windows across several blocks, plus the kernel's
+// margin), and checks every pixel against grid.Interp over the whole
+// input: the windows, block references and footprint must not change a
+// value.
+func TestInterpolatingTiles(t *testing.T) {
+	dir := t.TempDir()
+	a := randomRaster(11, 97, 83, 1, 0, 1000, 0.1, math.NaN())
+	fa := writeRaster(t, dir, "a.tif", a, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 16, TileHeight: 32})
+	geo := testGeo().Transform
+	in := grid.Grid{T: [6]float64(geo), Width: a.w, Height: a.h}
+	targets := []struct {
+		name string
+		t    grid.Target
+	}{
+		{"down 3:1", grid.Target{TR: [2]float64{30, 30}}},
+		{"down 2.5:1", grid.Target{TR: [2]float64{25, 25}}},
+		{"up 10:7", grid.Target{TR: [2]float64{7, 7}}},
+		{"shift", grid.Target{HasTE: true, TE: [4]float64{geo[0] - 33, geo[3] - 10*float64(a.h) + 4, geo[0] + 10*float64(a.w) - 17, geo[3] + 21}}},
+	}
+	for _, k := range []grid.Kernel{grid.Bilinear, grid.Cubic, grid.CubicSpline, grid.Lanczos} {
+		for _, tg := range targets {
+			t.Run(k.String()+" "+tg.name, func(t *testing.T) {
+				tg.t.Resampling = k
+				og, ps, err := grid.Place([]grid.Grid{in}, tg.t)
+				if err != nil || !ps[0].Resampled {
+					t.Fatalf("Place: %+v %v", ps, err)
+				}
+				out := filepath.Join(dir, k.String()+tg.name+".tif")
+				cfg := Config{Grid: tg.t, Output: geotiff.WriterOptions{TileWidth: 16, TileHeight: 16}, Workers: 3}
+				if err := Run(context.Background(), cfg, []string{fa}, out); err != nil {
+					t.Fatal(err)
+				}
+				im, got := readRaster(t, out)
+				if im.Width != og.Width || im.Height != og.Height {
+					t.Fatalf("output %dx%d; want %dx%d", im.Width, im.Height, og.Width, og.Height)
+				}
+				p := grid.NewInterp(k, ps[0].X, ps[0].Y, a.w, a.h)
+				whole := image.Rect(0, 0, a.w, a.h)
+				valid := 0
+				for oy := range og.Height {
+					ty := p.TapY(oy, nil)
+					for ox := range og.Width {
+						tx := p.TapX(ox, nil)
+						want := math.NaN()
+						if image.Pt(ox, oy).In(ps[0].Foot) {
+							want = float64(float32(p.At(a.vals, whole, &tx, &ty)))
+						}
+						v := got.vals[oy*og.Width+ox]
+						if v != want && !(v != v && want != want) {
+							t.Fatalf("pixel (%d, %d) = %v; want %v", ox, oy, v, want)
+						}
+						if v == v {
+							valid++
+						}
+					}
+				}
+				if valid < og.Width*og.Height/2 {
+					t.Fatalf("%d valid pixels of %d", valid, og.Width*og.Height)
+				}
+			})
+		}
+	}
+}
