@@ -5,36 +5,94 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/gomean/gomean/geotiff"
 	"github.com/gomean/gomean/grid"
 )
 
-// useKernel makes s, an input resampled with an area kernel (average, min,
-// max), load float64 values with NaN for invalid samples: its own
-// decoders (nodata to NaN) run before the kernel, and the worker decodes
-// the kernel's float64 results. It fails for inputs whose validity comes
-// from a mask or an alpha band.
+// useKernel makes s, an input resampled with a kernel other than nearest
+// neighbour, load float64 values with NaN for invalid samples: its own
+// decoders (nodata to NaN) run before the kernel, and so do its mask or
+// alpha band (0 to NaN), so the kernel leaves the invalid samples out;
+// the worker then decodes the kernel's float64 results, whose validity is
+// NaN alone.
 func (p *pipeline) useKernel(s *source) error {
-	if s.mask != nil {
-		return fmt.Errorf("%s: -r %v needs validity from nodata or NaN, and this input has a mask: use -r near, or warp it first (gdalwarp -r %v -dstnodata V)",
-			s.name, p.cfg.Grid.Resampling, p.cfg.Grid.Resampling)
-	}
-	for _, b := range p.bands {
-		if s.vmode[b] == validAlpha || s.vmode[b] == validMask {
-			return fmt.Errorf("%s: -r %v needs validity from nodata or NaN, and band %d takes it from an alpha band: use -r near, or warp it first (gdalwarp -r %v -dstnodata V)",
-				s.name, p.cfg.Grid.Resampling, b+1, p.cfg.Grid.Resampling)
-		}
-	}
 	s.kern = p.cfg.Grid.Resampling
 	if s.kern.Interpolating() {
 		s.interp = grid.NewInterp(s.kern, s.rs.X, s.rs.Y, s.im.Width, s.im.Height)
+	}
+	s.kvalid = slices.Clone(s.vmode)
+	for b, v := range s.vmode {
+		if v == validAlpha || v == validMask {
+			s.vmode[b] = validNaN
+		}
 	}
 	s.kdecs = s.decs
 	s.decs = make([]decoder, len(s.kdecs))
 	for b := range s.decs {
 		s.decs[b] = newDecoder(geotiff.Float64, false, 0)
+	}
+	if m := s.mask; m != nil {
+		// The mask's blocks are read through the kernel's windows.
+		m.kern, m.interp = s.kern, s.interp
+		m.kdecs = make([]decoder, m.im.Bands)
+		for b := range m.kdecs {
+			m.kdecs[b] = newDecoder(m.im.Type, false, 0)
+		}
+	}
+	return nil
+}
+
+// foldValidity sets to NaN the samples of vals (the decoded window in for
+// bands, band after band, wn pixels each) that the input's mask or alpha
+// band marks invalid (0), reading the mask's window into (*win)[2].
+func (s *source) foldValidity(p *pipeline, in image.Rectangle, bands []int, vals []float64, wn int, win *[][]byte) error {
+	nan := math.NaN()
+	if m := s.mask; m != nil {
+		mb := []int{0}
+		if s.maskPerBand {
+			mb = bands
+		}
+		for len(*win) < 3 {
+			*win = append(*win, nil)
+		}
+		b := grow((*win)[2], wn*len(mb)*8)
+		(*win)[2] = b
+		mvals := float64s(b)
+		if err := m.decodeWindow(p, in, mb, mvals); err != nil {
+			return err
+		}
+		for j, band := range bands {
+			if s.kvalid[band] != validMask {
+				continue
+			}
+			mj := 0
+			if s.maskPerBand {
+				mj = j
+			}
+			mp, vp := mvals[mj*wn:(mj+1)*wn], vals[j*wn:(j+1)*wn]
+			for q, v := range mp {
+				if v == 0 {
+					vp[q] = nan
+				}
+			}
+		}
+		return nil
+	}
+	// The alpha band is loaded last (see newSource).
+	ja := len(bands) - 1
+	for j, band := range bands[:ja] {
+		if s.kvalid[band] != validAlpha {
+			continue
+		}
+		ap, vp := vals[ja*wn:(ja+1)*wn], vals[j*wn:(j+1)*wn]
+		for q, v := range ap {
+			if v == 0 {
+				vp[q] = nan
+			}
+		}
 	}
 	return nil
 }
@@ -98,6 +156,9 @@ func (s *source) loadKernel(p *pipeline, bounds, rect image.Rectangle, bands []i
 	(*win)[1] = sb
 	vals := float64s(sb)
 	if err := s.decodeWindow(p, in, bands, vals); err != nil {
+		return err
+	}
+	if err := s.foldValidity(p, in, bands, vals, wn, win); err != nil {
 		return err
 	}
 	if s.interp != nil {

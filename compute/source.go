@@ -44,7 +44,8 @@ type source struct {
 	rs     *grid.Placement
 	kern   grid.Kernel
 	kdecs  []decoder
-	interp *grid.Interp // for interpolating kernels (bilinear, cubic, cubicspline)
+	interp *grid.Interp // for interpolating kernels (bilinear, cubic, cubicspline, lanczos)
+	kvalid []validity   // with a kernel, each band's validity before the kernel folds it into NaN
 }
 
 // planeOf returns the block plane that holds band b.

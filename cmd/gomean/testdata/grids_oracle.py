@@ -40,6 +40,23 @@ def make(d):
             b.SetNoDataValue(nd)
         b.WriteArray(v)
         ds = None
+    # Validity from an internal mask (Float32, values under the mask kept)
+    # and from an alpha band (Byte gray + alpha), 10 % invalid each.
+    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
+    ds = gdal.GetDriverByName("GTiff").Create(f"{d}/masked.tif", 130, 100, 1, gdal.GDT_Float32, ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"])
+    ds.SetGeoTransform((500000 + 10 * 20, 10, 0, 5000000 - 10 * 30, 0, -10))
+    ds.SetProjection("EPSG:32633")
+    ds.GetRasterBand(1).WriteArray(rng.uniform(-500, 3000, (100, 130)).astype(np.float32))
+    ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+    ds.GetRasterBand(1).GetMaskBand().WriteArray(np.where(rng.random((100, 130)) < 0.1, 0, 255).astype(np.uint8))
+    ds = None
+    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", None)
+    ds = gdal.GetDriverByName("GTiff").Create(f"{d}/alpha.tif", 110, 90, 2, gdal.GDT_Byte, ["ALPHA=YES"])
+    ds.SetGeoTransform((500000 + 10 * 60, 10, 0, 5000000 - 10 * 50, 0, -10))
+    ds.SetProjection("EPSG:32633")
+    ds.GetRasterBand(1).WriteArray(rng.integers(0, 256, (90, 110)).astype(np.uint8))
+    ds.GetRasterBand(2).WriteArray(np.where(rng.random((90, 110)) < 0.1, 0, 255).astype(np.uint8))
+    ds = None
     # Classes 0-3 with nodata -1, for -r mode (many ties).
     ds = gdal.GetDriverByName("GTiff").Create(f"{d}/classes.tif", 200, 150, 1, gdal.GDT_Int16, ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"])
     ds.SetGeoTransform((500000 + 10 * 30, 10, 0, 5000000 - 10 * 20, 0, -10))
