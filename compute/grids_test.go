@@ -440,3 +440,30 @@ func TestInterpolatingTiles(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelWindowBound checks the memory plan's bound on a kernel's
+// decoded input window: for every output tile, the input pixels the
+// kernel reads (the tile scaled to the input plus the kernel's margin)
+// are no more than kernelCells counts, so a worker's memory per input is
+// bounded by the tile size and the scale, not by the input's size.
+func TestKernelWindowBound(t *testing.T) {
+	const w, h = 1000, 700
+	for _, k := range []grid.Kernel{grid.Bilinear, grid.Cubic, grid.CubicSpline, grid.Lanczos} {
+		for _, a := range []grid.Axis{{Offset: 0, Scale: 3}, {Offset: 0.37, Scale: 2.5}, {Offset: -3.2, Scale: 0.7}, {Offset: 0.5, Scale: 1}, {Offset: 0, Scale: 9}} {
+			pl := &grid.Placement{Resampled: true, X: a, Y: a}
+			s := &source{rs: pl, interp: grid.NewInterp(k, a, a, w, h), im: &geotiff.Image{Width: w, Height: h}}
+			for _, tile := range []int{16, 64, 256} {
+				bound := s.kernelCells(tile, tile)
+				for ty := 0; float64(ty*tile)*a.Scale < h; ty++ {
+					for tx := 0; float64(tx*tile)*a.Scale < w; tx++ {
+						r := image.Rect(tx*tile, ty*tile, (tx+1)*tile, (ty+1)*tile)
+						in := s.interp.Window(r)
+						if n := float64(in.Dx() * in.Dy()); n > bound {
+							t.Fatalf("%v %+v tile %d at (%d, %d): the window %v holds %v pixels; the plan counts %v", k, a, tile, tx, ty, in, n, bound)
+						}
+					}
+				}
+			}
+		}
+	}
+}
