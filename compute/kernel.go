@@ -18,7 +18,7 @@ import (
 // alpha band (0 to NaN), so the kernel leaves the invalid samples out;
 // the worker then decodes the kernel's float64 results, whose validity is
 // NaN alone.
-func (p *pipeline) useKernel(s *source) error {
+func (p *pipeline) useKernel(s *source) {
 	s.kern = p.cfg.Grid.Resampling
 	if s.kern.Interpolating() {
 		s.interp = grid.NewInterp(s.kern, s.rs.X, s.rs.Y, s.im.Width, s.im.Height)
@@ -42,7 +42,6 @@ func (p *pipeline) useKernel(s *source) error {
 			m.kdecs[b] = newDecoder(m.im.Type, false, 0)
 		}
 	}
-	return nil
 }
 
 // foldValidity sets to NaN the samples of vals (the decoded window in for
