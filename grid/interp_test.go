@@ -206,3 +206,29 @@ func TestInterpKnown(t *testing.T) {
 		t.Errorf("cubic weights at 0 = %v", c)
 	}
 }
+
+// TestLanczosWeights checks gdalwarp's trigonometric shortcut for the
+// Lanczos weights against the windowed sinc itself, and the taps kept.
+func TestLanczosWeights(t *testing.T) {
+	for _, d := range []float64{0, 0.1, 0.25, 0.5, 0.75, 0.999} {
+		tp := lanczosTap(Tap{Lo: 10 - 3, Hi: 10 + 4}, 10, d, 1)
+		for j := tp.Lo; j < tp.Hi; j++ {
+			x := float64(j-10) - d
+			if math.Abs(x) > 3 {
+				t.Fatalf("offset %v: tap %d at distance %v kept", d, j, x)
+			}
+			if w := tp.Wt[j-tp.Lo]; math.Abs(w-lanczosSinc(x)) > 1e-12 {
+				t.Fatalf("offset %v: weight at %v = %v; want %v", d, x, w, lanczosSinc(x))
+			}
+		}
+	}
+	// Downsampling 3:1: taps within 3 scaled pixels, weights at whole
+	// distances whatever the offset, as gdalwarp.
+	tp := lanczosTap(Tap{Lo: 100 - 9, Hi: 100 + 10}, 100, 0.4, 1.0/3)
+	if tp.Lo != 91 || tp.Hi != 110 || len(tp.Wt) != 19 {
+		t.Fatalf("3:1 taps [%d, %d) with %d weights; want [91, 110) with 19", tp.Lo, tp.Hi, len(tp.Wt))
+	}
+	if tp.Wt[9] != 1 || math.Abs(tp.Wt[12]-lanczosSinc(1)) > 1e-15 {
+		t.Fatalf("3:1 weights %v", tp.Wt)
+	}
+}
