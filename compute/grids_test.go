@@ -13,6 +13,7 @@ import (
 
 	"github.com/gomean/gomean/geotiff"
 	"github.com/gomean/gomean/grid"
+	"github.com/gomean/gomean/tiling"
 )
 
 // A survey is a test input placed at pixel off of a common lattice (testGeo's).
@@ -385,6 +386,16 @@ func TestInterpolatingTiles(t *testing.T) {
 	dir := t.TempDir()
 	a := randomRaster(11, 97, 83, 1, 0, 1000, 0.1, math.NaN())
 	fa := writeRaster(t, dir, "a.tif", a, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 16, TileHeight: 32})
+	// The same pixels with valid values under an internal mask instead of
+	// NaN holes: the kernels must leave the masked pixels out the same way.
+	filled := raster{w: a.w, h: a.h, bands: 1, vals: make([]float64, len(a.vals))}
+	for i, v := range a.vals {
+		filled.vals[i] = v
+		if v != v {
+			filled.vals[i] = 1e6 // would show in any kernel that took it
+		}
+	}
+	fm := writeMaskedRaster(t, dir, "m.tif", filled, a, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 32, TileHeight: 16})
 	geo := testGeo().Transform
 	in := grid.Grid{T: [6]float64(geo), Width: a.w, Height: a.h}
 	targets := []struct {
@@ -397,8 +408,12 @@ func TestInterpolatingTiles(t *testing.T) {
 		{"shift", grid.Target{HasTE: true, TE: [4]float64{geo[0] - 33, geo[3] - 10*float64(a.h) + 4, geo[0] + 10*float64(a.w) - 17, geo[3] + 21}}},
 	}
 	for _, k := range []grid.Kernel{grid.Bilinear, grid.Cubic, grid.CubicSpline, grid.Lanczos} {
-		for _, tg := range targets {
-			t.Run(k.String()+" "+tg.name, func(t *testing.T) {
+		for i, tg := range targets {
+			file := fa
+			if i%2 == 1 {
+				file = fm
+			}
+			t.Run(k.String()+" "+tg.name+" "+filepath.Base(file), func(t *testing.T) {
 				tg.t.Resampling = k
 				og, ps, err := grid.Place([]grid.Grid{in}, tg.t)
 				if err != nil || !ps[0].Resampled {
@@ -406,7 +421,7 @@ func TestInterpolatingTiles(t *testing.T) {
 				}
 				out := filepath.Join(dir, k.String()+tg.name+".tif")
 				cfg := Config{Grid: tg.t, Output: geotiff.WriterOptions{TileWidth: 16, TileHeight: 16}, Workers: 3}
-				if err := Run(context.Background(), cfg, []string{fa}, out); err != nil {
+				if err := Run(context.Background(), cfg, []string{file}, out); err != nil {
 					t.Fatal(err)
 				}
 				im, got := readRaster(t, out)
@@ -466,4 +481,44 @@ func TestKernelWindowBound(t *testing.T) {
 			}
 		}
 	}
+}
+
+// writeMaskedRaster writes r with an internal mask that is 0 where holes
+// has NaN.
+func writeMaskedRaster(t *testing.T, dir, name string, r, holes raster, o geotiff.WriterOptions) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	o.Width, o.Height, o.Bands, o.Geo, o.Mask = r.w, r.h, 1, testGeo(), true
+	w, err := geotiff.Create(path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := newEncoder(o.Type, math.NaN())
+	g := tiling.Grid{Width: r.w, Height: r.h, TileWidth: o.TileWidth, TileHeight: o.TileHeight}
+	tile := make([]byte, o.TileWidth*o.TileHeight*o.Type.Size())
+	mask := make([]byte, o.TileWidth*o.TileHeight)
+	for i := range g.Len() {
+		clear(tile)
+		clear(mask)
+		b := g.Rect(i)
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				p := (y-b.Min.Y)*o.TileWidth + x - b.Min.X
+				enc.encode(tile, p, 1, []float64{r.at(x, y, 0)})
+				if v := holes.at(x, y, 0); v == v {
+					mask[p] = 255
+				}
+			}
+		}
+		if err := w.WriteTile(context.Background(), i, tile); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteMaskTile(context.Background(), i, mask); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
