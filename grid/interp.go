@@ -6,8 +6,8 @@ import (
 )
 
 // An Interp computes the interpolating kernels (bilinear, cubic,
-// cubicspline, lanczos) for one input of W×H pixels resampled through the axes X
-// and Y, as gdalwarp's warp kernel does in one CRS (GDAL 3.6's
+// cubicspline, lanczos) for one input of W×H pixels resampled through the
+// axes X and Y, as gdalwarp's warp kernel does in one CRS (GDAL 3.6's
 // gdalwarpkernel.cpp):
 //
 //   - The centre of an output pixel maps to the source coordinate
@@ -29,13 +29,14 @@ import (
 //     of 1; the pixel is empty when the weights sum to less than 1e-6.
 //   - lanczos is gdalwarp's GWKResampleOptimizedLanczos: the taps within 3
 //     (scaled) pixels, its weights (which, when downsampling, gdalwarp takes
-//     at whole-pixel distances from the centre pixel, whatever the offset),
-//     and the pixel empty when fewer than half the taps are valid.
+//     at whole-pixel distances from the pixel left of (above) the point,
+//     whatever the offset), and the pixel empty when fewer than half the
+//     taps are valid.
 //   - An input 1 pixel wide or high takes the centre pixel.
 type Interp struct {
-	K    Kernel
-	X, Y Axis
-	W, H int
+	K    Kernel // Bilinear, Cubic, CubicSpline or Lanczos
+	X, Y Axis   // output pixels to input coordinates
+	W, H int    // the input's size
 	// The filter along each axis: gdalwarp's scale (output pixels per
 	// input pixel, ≤ 1 when downsampling), its first tap and radius.
 	sx, sy         float64
@@ -44,8 +45,8 @@ type Interp struct {
 }
 
 // NewInterp returns the interpolation of kernel k (Bilinear, Cubic,
-// CubicSpline or Lanczos) for an input of w×h pixels placed through the axes x and
-// y, whose scales must be > 0.
+// CubicSpline or Lanczos) for an input of w×h pixels placed through the
+// axes x and y, whose scales must be > 0.
 func NewInterp(k Kernel, x, y Axis, w, h int) *Interp {
 	p := &Interp{K: k, X: x, Y: y, W: w, H: h, sx: filterScale(x.Scale), sy: filterScale(y.Scale)}
 	r := 1
