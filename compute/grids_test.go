@@ -13,6 +13,7 @@ import (
 
 	"github.com/gomean/gomean/geotiff"
 	"github.com/gomean/gomean/grid"
+	"github.com/gomean/gomean/tiling"
 )
 
 // A survey is a test input placed at pixel off of a common lattice (testGeo's).
@@ -373,4 +374,151 @@ func TestResampleExactCopies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInterpolatingTiles runs the interpolating kernels through the
+// pipeline, with input blocks and output tiles that do not line up (so
+// each output tile reads windows across several blocks, plus the kernel's
+// margin), and checks every pixel against grid.Interp over the whole
+// input: the windows, block references and footprint must not change a
+// value.
+func TestInterpolatingTiles(t *testing.T) {
+	dir := t.TempDir()
+	a := randomRaster(11, 97, 83, 1, 0, 1000, 0.1, math.NaN())
+	fa := writeRaster(t, dir, "a.tif", a, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 16, TileHeight: 32})
+	// The same pixels with valid values under an internal mask instead of
+	// NaN holes: the kernels must leave the masked pixels out the same way.
+	filled := raster{w: a.w, h: a.h, bands: 1, vals: make([]float64, len(a.vals))}
+	for i, v := range a.vals {
+		filled.vals[i] = v
+		if v != v {
+			filled.vals[i] = 1e6 // would show in any kernel that took it
+		}
+	}
+	fm := writeMaskedRaster(t, dir, "m.tif", filled, a, geotiff.WriterOptions{Type: geotiff.Float32, TileWidth: 32, TileHeight: 16})
+	geo := testGeo().Transform
+	in := grid.Grid{T: [6]float64(geo), Width: a.w, Height: a.h}
+	targets := []struct {
+		name string
+		t    grid.Target
+	}{
+		{"down 3:1", grid.Target{TR: [2]float64{30, 30}}},
+		{"down 2.5:1", grid.Target{TR: [2]float64{25, 25}}},
+		{"up 10:7", grid.Target{TR: [2]float64{7, 7}}},
+		{"shift", grid.Target{HasTE: true, TE: [4]float64{geo[0] - 33, geo[3] - 10*float64(a.h) + 4, geo[0] + 10*float64(a.w) - 17, geo[3] + 21}}},
+	}
+	for _, k := range []grid.Kernel{grid.Bilinear, grid.Cubic, grid.CubicSpline, grid.Lanczos} {
+		for i, tg := range targets {
+			file := fa
+			if i%2 == 1 {
+				file = fm
+			}
+			t.Run(k.String()+" "+tg.name+" "+filepath.Base(file), func(t *testing.T) {
+				tg.t.Resampling = k
+				og, ps, err := grid.Place([]grid.Grid{in}, tg.t)
+				if err != nil || !ps[0].Resampled {
+					t.Fatalf("Place: %+v %v", ps, err)
+				}
+				out := filepath.Join(dir, k.String()+tg.name+".tif")
+				cfg := Config{Grid: tg.t, Output: geotiff.WriterOptions{TileWidth: 16, TileHeight: 16}, Workers: 3}
+				if err := Run(context.Background(), cfg, []string{file}, out); err != nil {
+					t.Fatal(err)
+				}
+				im, got := readRaster(t, out)
+				if im.Width != og.Width || im.Height != og.Height {
+					t.Fatalf("output %dx%d; want %dx%d", im.Width, im.Height, og.Width, og.Height)
+				}
+				p := grid.NewInterp(k, ps[0].X, ps[0].Y, a.w, a.h)
+				whole := image.Rect(0, 0, a.w, a.h)
+				valid := 0
+				for oy := range og.Height {
+					ty := p.TapY(oy, nil)
+					for ox := range og.Width {
+						tx := p.TapX(ox, nil)
+						want := math.NaN()
+						if image.Pt(ox, oy).In(ps[0].Foot) {
+							want = float64(float32(p.At(a.vals, whole, &tx, &ty)))
+						}
+						v := got.vals[oy*og.Width+ox]
+						if v != want && !(v != v && want != want) {
+							t.Fatalf("pixel (%d, %d) = %v; want %v", ox, oy, v, want)
+						}
+						if v == v {
+							valid++
+						}
+					}
+				}
+				if valid < og.Width*og.Height/2 {
+					t.Fatalf("%d valid pixels of %d", valid, og.Width*og.Height)
+				}
+			})
+		}
+	}
+}
+
+// TestKernelWindowBound checks the memory plan's bound on a kernel's
+// decoded input window: for every output tile, the input pixels the
+// kernel reads (the tile scaled to the input plus the kernel's margin)
+// are no more than kernelCells counts, so a worker's memory per input is
+// bounded by the tile size and the scale, not by the input's size.
+func TestKernelWindowBound(t *testing.T) {
+	const w, h = 1000, 700
+	for _, k := range []grid.Kernel{grid.Bilinear, grid.Cubic, grid.CubicSpline, grid.Lanczos} {
+		for _, a := range []grid.Axis{{Offset: 0, Scale: 3}, {Offset: 0.37, Scale: 2.5}, {Offset: -3.2, Scale: 0.7}, {Offset: 0.5, Scale: 1}, {Offset: 0, Scale: 9}} {
+			pl := &grid.Placement{Resampled: true, X: a, Y: a}
+			s := &source{rs: pl, interp: grid.NewInterp(k, a, a, w, h), im: &geotiff.Image{Width: w, Height: h}}
+			for _, tile := range []int{16, 64, 256} {
+				bound := s.kernelCells(tile, tile)
+				for ty := 0; float64(ty*tile)*a.Scale < h; ty++ {
+					for tx := 0; float64(tx*tile)*a.Scale < w; tx++ {
+						r := image.Rect(tx*tile, ty*tile, (tx+1)*tile, (ty+1)*tile)
+						in := s.interp.Window(r)
+						if n := float64(in.Dx() * in.Dy()); n > bound {
+							t.Fatalf("%v %+v tile %d at (%d, %d): the window %v holds %v pixels; the plan counts %v", k, a, tile, tx, ty, in, n, bound)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// writeMaskedRaster writes r with an internal mask that is 0 where holes
+// has NaN.
+func writeMaskedRaster(t *testing.T, dir, name string, r, holes raster, o geotiff.WriterOptions) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	o.Width, o.Height, o.Bands, o.Geo, o.Mask = r.w, r.h, 1, testGeo(), true
+	w, err := geotiff.Create(path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := newEncoder(o.Type, math.NaN())
+	g := tiling.Grid{Width: r.w, Height: r.h, TileWidth: o.TileWidth, TileHeight: o.TileHeight}
+	tile := make([]byte, o.TileWidth*o.TileHeight*o.Type.Size())
+	mask := make([]byte, o.TileWidth*o.TileHeight)
+	for i := range g.Len() {
+		clear(tile)
+		clear(mask)
+		b := g.Rect(i)
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				p := (y-b.Min.Y)*o.TileWidth + x - b.Min.X
+				enc.encode(tile, p, 1, []float64{r.at(x, y, 0)})
+				if v := holes.at(x, y, 0); v == v {
+					mask[p] = 255
+				}
+			}
+		}
+		if err := w.WriteTile(context.Background(), i, tile); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteMaskTile(context.Background(), i, mask); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -5,35 +5,112 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/gomean/gomean/geotiff"
 	"github.com/gomean/gomean/grid"
 )
 
-// useKernel makes s, an input resampled with an area kernel (average, min,
-// max), load float64 values with NaN for invalid samples: its own
-// decoders (nodata to NaN) run before the kernel, and the worker decodes
-// the kernel's float64 results. It fails for inputs whose validity comes
-// from a mask or an alpha band.
-func (p *pipeline) useKernel(s *source) error {
-	if s.mask != nil {
-		return fmt.Errorf("%s: -r %v needs validity from nodata or NaN, and this input has a mask: use -r near, or warp it first (gdalwarp -r %v -dstnodata V)",
-			s.name, p.cfg.Grid.Resampling, p.cfg.Grid.Resampling)
+// useKernel makes s, an input resampled with a kernel other than nearest
+// neighbour, load float64 values with NaN for invalid samples: its own
+// decoders (nodata to NaN) run before the kernel, and so do its mask or
+// alpha band (0 to NaN), so the kernel leaves the invalid samples out;
+// the worker then decodes the kernel's float64 results, whose validity is
+// NaN alone.
+func (p *pipeline) useKernel(s *source) {
+	s.kern = p.cfg.Grid.Resampling
+	if s.kern.Interpolating() {
+		s.interp = grid.NewInterp(s.kern, s.rs.X, s.rs.Y, s.im.Width, s.im.Height)
 	}
-	for _, b := range p.bands {
-		if s.vmode[b] == validAlpha || s.vmode[b] == validMask {
-			return fmt.Errorf("%s: -r %v needs validity from nodata or NaN, and band %d takes it from an alpha band: use -r near, or warp it first (gdalwarp -r %v -dstnodata V)",
-				s.name, p.cfg.Grid.Resampling, b+1, p.cfg.Grid.Resampling)
+	s.kvalid = slices.Clone(s.vmode)
+	for b, v := range s.vmode {
+		if v == validAlpha || v == validMask {
+			s.vmode[b] = validNaN
 		}
 	}
-	s.kern = p.cfg.Grid.Resampling
 	s.kdecs = s.decs
 	s.decs = make([]decoder, len(s.kdecs))
 	for b := range s.decs {
 		s.decs[b] = newDecoder(geotiff.Float64, false, 0)
 	}
+	if m := s.mask; m != nil {
+		// The mask's blocks are read through the kernel's windows.
+		m.kern, m.interp = s.kern, s.interp
+		m.kdecs = make([]decoder, m.im.Bands)
+		for b := range m.kdecs {
+			m.kdecs[b] = newDecoder(m.im.Type, false, 0)
+		}
+	}
+}
+
+// foldValidity sets to NaN the samples of vals (the decoded window in for
+// bands, band after band, wn pixels each) that the input's mask or alpha
+// band marks invalid (0), reading the mask's window into (*win)[2].
+func (s *source) foldValidity(p *pipeline, in image.Rectangle, bands []int, vals []float64, wn int, win *[][]byte) error {
+	nan := math.NaN()
+	if m := s.mask; m != nil {
+		mb := []int{0}
+		if s.maskPerBand {
+			mb = bands
+		}
+		for len(*win) < 3 {
+			*win = append(*win, nil)
+		}
+		b := grow((*win)[2], wn*len(mb)*8)
+		(*win)[2] = b
+		mvals := float64s(b)
+		if err := m.decodeWindow(p, in, mb, mvals); err != nil {
+			return err
+		}
+		for j, band := range bands {
+			if s.kvalid[band] != validMask {
+				continue
+			}
+			mj := 0
+			if s.maskPerBand {
+				mj = j
+			}
+			mp, vp := mvals[mj*wn:(mj+1)*wn], vals[j*wn:(j+1)*wn]
+			for q, v := range mp {
+				if v == 0 {
+					vp[q] = nan
+				}
+			}
+		}
+		return nil
+	}
+	// The alpha band is loaded last (see newSource).
+	ja := len(bands) - 1
+	for j, band := range bands[:ja] {
+		if s.kvalid[band] != validAlpha {
+			continue
+		}
+		ap, vp := vals[ja*wn:(ja+1)*wn], vals[j*wn:(j+1)*wn]
+		for q, v := range ap {
+			if v == 0 {
+				vp[q] = nan
+			}
+		}
+	}
 	return nil
+}
+
+// kernelCells bounds the input pixels under one output tile of tw×th
+// pixels for a kernel: the tile scaled to the input, plus the cells'
+// edges (area kernels) or the kernel's margin (interpolating kernels),
+// and no more than the input.
+func (s *source) kernelCells(tw, th int) float64 {
+	sx, sy := math.Abs(s.rs.X.Scale), math.Abs(s.rs.Y.Scale)
+	mx, my := 2.0, 2.0
+	if s.interp != nil {
+		lo, hi := s.interp.SupportX(0)
+		mx = float64(hi-lo) + 1
+		lo, hi = s.interp.SupportY(0)
+		my = float64(hi-lo) + 1
+	}
+	cells := (float64(tw)*sx + mx) * (float64(th)*sy + my)
+	return math.Min(cells, float64(s.im.Width)*float64(s.im.Height)) // the window lies in the input
 }
 
 // loadKernel fills the window of an output tile (bounds, of which rect
@@ -58,11 +135,16 @@ func (s *source) loadKernel(p *pipeline, bounds, rect image.Rectangle, bands []i
 	}
 	ax, ay := s.rs.X, s.rs.Y
 	iw, ih := s.im.Width, s.im.Height
-	x0, _ := ax.ClampedCell(r.Min.X, iw)
-	_, x1 := ax.ClampedCell(r.Max.X-1, iw)
-	y0, _ := ay.ClampedCell(r.Min.Y, ih)
-	_, y1 := ay.ClampedCell(r.Max.Y-1, ih)
-	in := image.Rect(x0, y0, x1, y1).Intersect(image.Rect(0, 0, iw, ih))
+	var in image.Rectangle
+	if s.interp != nil {
+		in = s.interp.Window(r)
+	} else {
+		x0, _ := ax.ClampedCell(r.Min.X, iw)
+		_, x1 := ax.ClampedCell(r.Max.X-1, iw)
+		y0, _ := ay.ClampedCell(r.Min.Y, ih)
+		_, y1 := ay.ClampedCell(r.Max.Y-1, ih)
+		in = image.Rect(x0, y0, x1, y1).Intersect(image.Rect(0, 0, iw, ih))
+	}
 	if in.Empty() {
 		fillNaNBytes(buf)
 		return nil
@@ -74,6 +156,13 @@ func (s *source) loadKernel(p *pipeline, bounds, rect image.Rectangle, bands []i
 	vals := float64s(sb)
 	if err := s.decodeWindow(p, in, bands, vals); err != nil {
 		return err
+	}
+	if err := s.foldValidity(p, in, bands, vals, wn, win); err != nil {
+		return err
+	}
+	if s.interp != nil {
+		s.interpolate(buf, vals, wn, in, bounds, r, nb)
+		return nil
 	}
 	// Per output column of r: its cell, clipped to the window.
 	type cell struct{ lo, hi int }
@@ -97,6 +186,35 @@ func (s *source) loadKernel(p *pipeline, bounds, rect image.Rectangle, bands []i
 		}
 	}
 	return nil
+}
+
+// interpolate fills buf (the window over bounds, nb bands interleaved)
+// for the output pixels r with the interpolating kernel's values from
+// vals, the decoded input pixels in, band after band (wn pixels each).
+func (s *source) interpolate(buf []byte, vals []float64, wn int, in, bounds, r image.Rectangle, nb int) {
+	ip := s.interp
+	// The column taps of r, computed once for its rows; their weights
+	// share one backing array.
+	cols := make([]grid.Tap, r.Dx())
+	wts := make([]float64, 0, r.Dx()*ip.Taps())
+	for x := range cols {
+		cols[x] = ip.TapX(r.Min.X+x, wts)
+		wts = cols[x].Wt[len(cols[x].Wt):]
+	}
+	var ybuf []float64
+	fillNaNBytes(buf)
+	for oy := r.Min.Y; oy < r.Max.Y; oy++ {
+		ty := ip.TapY(oy, ybuf)
+		ybuf = ty.Wt
+		drow := ((oy-bounds.Min.Y)*bounds.Dx() - bounds.Min.X) * nb
+		for j := 0; j < nb; j++ {
+			plane := vals[j*wn : (j+1)*wn]
+			for x := range cols {
+				v := ip.At(plane, in, &cols[x], &ty)
+				binary.LittleEndian.PutUint64(buf[(drow+(r.Min.X+x)*nb+j)*8:], math.Float64bits(v))
+			}
+		}
+	}
 }
 
 // kernelValue applies kernel k to the input pixels [xlo, xhi) × [ylo, yhi)

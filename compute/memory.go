@@ -86,9 +86,7 @@ func (p *pipeline) checkMemory() error {
 			}
 			wins[len(wins)-1] += tilePx * int64(len(s.loads[0])) * int64(s.size)
 			if s.kdecs != nil { // float64 results, and the decoded cells under them
-				sx, sy := math.Abs(s.rs.X.Scale), math.Abs(s.rs.Y.Scale)
-				cells := (float64(p.tileW)*sx + 2) * (float64(p.tileH)*sy + 2)
-				cells = math.Min(cells, float64(s.im.Width)*float64(s.im.Height)) // the window lies in the input
+				cells := s.kernelCells(p.tileW, p.tileH)
 				wins[len(wins)-1] += (tilePx + int64(cells)) * int64(len(s.loads[0])) * 8
 			}
 			perWorker += chunk * 8

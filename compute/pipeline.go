@@ -202,7 +202,7 @@ func (wk *worker) tile(ctx context.Context, i int, w tileWriter) error {
 		if err := s.load(p, t, bounds, rect, s.loads[plane], wk.views[k], &wk.win[w], &wk.later); err != nil {
 			return err
 		}
-		if m := s.mask; m != nil {
+		if m := s.mask; m != nil && s.kdecs == nil { // a kernel folds the mask in itself
 			if err := m.load(p, t, bounds, rect, m.loads[plane], wk.mviews[k], &wk.mwin[w], &wk.later); err != nil {
 				return err
 			}
@@ -329,7 +329,7 @@ func (wk *worker) writeAlpha(px int) {
 				if !wk.plain && !wk.ti.inFoot(p, k, q, wk.bounds) {
 					continue
 				}
-				if len(s.loads[0]) <= alpha {
+				if len(s.loads[0]) <= alpha || s.kdecs != nil { // resampled with a kernel: opaque where valid
 					a = hi
 					break
 				}

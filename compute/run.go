@@ -201,9 +201,7 @@ func newPipeline(cfg Config, ins []*input) (*pipeline, error) {
 	}
 	for _, s := range p.srcs {
 		if s.rs != nil && cfg.Grid.Resampling != grid.Nearest {
-			if err := p.useKernel(s); err != nil {
-				return nil, err
-			}
+			p.useKernel(s)
 		}
 	}
 	if pl.shifted {

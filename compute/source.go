@@ -41,9 +41,11 @@ type source struct {
 	// rs, when set, places the input through nearest-neighbour axes
 	// instead of off; with an area kernel (kern), the window holds the
 	// kernel's float64 results and kdecs are the input's own decoders.
-	rs    *grid.Placement
-	kern  grid.Kernel
-	kdecs []decoder
+	rs     *grid.Placement
+	kern   grid.Kernel
+	kdecs  []decoder
+	interp *grid.Interp // for interpolating kernels (bilinear, cubic, cubicspline, lanczos)
+	kvalid []validity   // with a kernel, each band's validity before the kernel folds it into NaN
 }
 
 // planeOf returns the block plane that holds band b.
@@ -63,11 +65,15 @@ func (s *source) refs(out tiling.Grid, i int) (int, image.Rectangle) {
 	if s.rs != nil {
 		x0, x1 := s.rs.X.Range(r.Min.X, r.Max.X)
 		y0, y1 := s.rs.Y.Range(r.Min.Y, r.Max.Y)
-		if s.kern != grid.Nearest {
+		switch {
+		case s.interp != nil:
+			x0, x1 = s.interp.RangeX(r.Min.X, r.Max.X)
+			y0, y1 = s.interp.RangeY(r.Min.Y, r.Max.Y)
+		case s.kern != grid.Nearest:
 			x0, x1 = s.rs.X.ClampedRange(r.Min.X, r.Max.X, s.im.Width)
 			y0, y1 = s.rs.Y.ClampedRange(r.Min.Y, r.Max.Y, s.im.Height)
 		}
-		r = image.Rect(x0, y0, x1, y1)
+		r = image.Rect(x0, y0, x1, y1).Intersect(s.foot)
 	}
 	c := out.Cover(r)
 	return c.Dx() * c.Dy() * s.uses[plane], c

@@ -11,14 +11,24 @@ type Kernel int
 
 // Kernels.
 const (
-	Nearest Kernel = iota // the input pixel under the output pixel's centre
-	Average               // the mean of the valid input pixels the output pixel overlaps, weighted by overlap
-	Min                   // the least valid input pixel the output pixel overlaps
-	Max                   // the greatest valid input pixel the output pixel overlaps
-	Mode                  // the most frequent valid input pixel the output pixel overlaps
+	Nearest     Kernel = iota // the input pixel under the output pixel's centre
+	Average                   // the mean of the valid input pixels the output pixel overlaps, weighted by overlap
+	Min                       // the least valid input pixel the output pixel overlaps
+	Max                       // the greatest valid input pixel the output pixel overlaps
+	Mode                      // the most frequent valid input pixel the output pixel overlaps
+	Bilinear                  // gdalwarp's bilinear interpolation (a triangle filter widened when downsampling)
+	Cubic                     // gdalwarp's cubic convolution (Catmull-Rom), widened when downsampling
+	CubicSpline               // gdalwarp's cubic B-spline, widened when downsampling
+	Lanczos                   // gdalwarp's Lanczos windowed sinc of radius 3, widened when downsampling
 )
 
-var kernelNames = []string{"near", "average", "min", "max", "mode"}
+var kernelNames = []string{"near", "average", "min", "max", "mode", "bilinear", "cubic", "cubicspline", "lanczos"}
+
+// Interpolating reports whether k weighs the input pixels around the
+// centre of an output pixel (bilinear, cubic, cubicspline, lanczos), rather than
+// taking the input pixels its cell overlaps (average, min, max, mode) or
+// the one under its centre (near).
+func (k Kernel) Interpolating() bool { return k >= Bilinear && k <= Lanczos }
 
 // String returns gdalwarp's name of k.
 func (k Kernel) String() string {
@@ -27,6 +37,8 @@ func (k Kernel) String() string {
 	}
 	return fmt.Sprintf("Kernel(%d)", int(k))
 }
+
+const kernelList = "near, bilinear, cubic, cubicspline, lanczos, average, min, max or mode"
 
 // ParseKernel parses gdalwarp's -r names this package implements
 // ("nearest" is "near").
@@ -41,10 +53,10 @@ func ParseKernel(s string) (Kernel, error) {
 		}
 	}
 	switch s {
-	case "bilinear", "cubic", "cubicspline", "lanczos", "med", "q1", "q3", "sum", "rms":
-		return 0, fmt.Errorf("resampling method %q is not implemented: want near, average, min, max or mode", s)
+	case "med", "q1", "q3", "sum", "rms":
+		return 0, fmt.Errorf("resampling method %q is not implemented: want %s", s, kernelList)
 	}
-	return 0, fmt.Errorf("invalid resampling method %q: want near, average, min, max or mode", s)
+	return 0, fmt.Errorf("invalid resampling method %q: want %s", s, kernelList)
 }
 
 // Cell returns the input pixels [lo, hi) that output pixel i overlaps, as

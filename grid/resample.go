@@ -104,7 +104,7 @@ func Place(inputs []Grid, t Target) (Grid, []Placement, error) {
 		y := Axis{Offset: (out.T[3] - g.T[3]) / g.T[5], Scale: out.T[5] / g.T[5]}
 		x0, x1 := x.Range(0, g.Width)
 		y0, y1 := y.Range(0, g.Height)
-		if t.Resampling != Nearest {
+		if t.Resampling != Nearest && !t.Resampling.Interpolating() {
 			x0, x1 = x.ClampedRange(0, g.Width, g.Width)
 			y0, y1 = y.ClampedRange(0, g.Height, g.Height)
 		}

@@ -55,7 +55,7 @@ func (t Target) Validate() error {
 			}
 		}
 	}
-	if t.Resampling < Nearest || t.Resampling > Mode {
+	if t.Resampling < Nearest || t.Resampling > Lanczos {
 		return fmt.Errorf("invalid resampling method %v", t.Resampling)
 	}
 	if t.TAP && t.TR == [2]float64{} {

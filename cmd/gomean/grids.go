@@ -17,7 +17,7 @@ func gridFlags() []cli.Flag {
 		&cli.StringFlag{Name: "te", Usage: "target extent `XMIN YMIN XMAX YMAX` in the inputs' CRS, as gdalwarp -te (4 numbers, or one comma list)"},
 		&cli.StringFlag{Name: "tr", Usage: "target resolution `XRES YRES`, as gdalwarp -tr"},
 		&cli.BoolFlag{Name: "tap", Usage: "align the target extent to multiples of --tr, as gdalwarp -tap"},
-		&cli.StringFlag{Name: "r", Aliases: []string{"resampling"}, Usage: "resampling `METHOD` for inputs off the target grid's lattice, as gdalwarp -r: near (default), average, min, max or mode"},
+		&cli.StringFlag{Name: "r", Aliases: []string{"resampling"}, Usage: "resampling `METHOD` for inputs off the target grid's lattice, as gdalwarp -r: near (default), bilinear, cubic, cubicspline, lanczos, average, min, max or mode"},
 		&cli.StringFlag{Name: "ts", Usage: "target size `WIDTH HEIGHT` in pixels, as gdalwarp -ts (0 for one keeps square pixels)"},
 	}
 }
@@ -31,12 +31,13 @@ apart) may have different footprints: the output covers their union
 grid, and a pixel outside an input counts as invalid for it, like nodata.
 --te, --tr, --tap and --ts set the target grid as gdalwarp does; inputs off
 its lattice (another resolution, a sub-pixel offset) are resampled by
-nearest neighbour as gdalwarp -r near does in one CRS, or with -r average,
-min, max or mode (invalid pixels left out, weights renormalised). See
-docs/GRIDS.md.
+nearest neighbour as gdalwarp -r near does in one CRS, or with -r bilinear,
+cubic, cubicspline, lanczos, average, min, max or mode (invalid pixels left
+out, weights renormalised, as gdalwarp). See docs/GRIDS.md.
    gomean mean -o dem.tif survey_2019.tif survey_2021.tif survey_2023.tif
    gomean mean -o tile.tif --te 500000 4990000 510000 5000000 surveys/*.tif
-   gomean mean -o dem30.tif --tr 30 30 --tap -r average dem_10m.tif dem_30m.tif`
+   gomean mean -o dem30.tif --tr 30 30 --tap -r average dem_10m.tif dem_30m.tif
+   gomean mean -o dem5.tif --tr 5 5 -r cubic dem_10m.tif dem_30m.tif`
 
 // gridValues maps the flags that take several numbers to their count.
 var gridValues = map[string]int{"te": 4, "tr": 2, "ts": 2}

@@ -43,6 +43,7 @@ func TestGridsAgainstGdalwarp(t *testing.T) {
 	gridsOracle(t, "make", dir)
 	a, b, c := filepath.Join(dir, "a.tif"), filepath.Join(dir, "b.tif"), filepath.Join(dir, "c.tif")
 	all := []string{a, b, c}
+	masked := []string{a, filepath.Join(dir, "masked.tif"), filepath.Join(dir, "alpha.tif")}
 	// Pixel (px, py) of the 10 m lattice of the surveys.
 	x := func(px float64) string { return fmtG(500000 + 10*px) }
 	y := func(py float64) string { return fmtG(5000000 - 10*py) }
@@ -88,6 +89,28 @@ func TestGridsAgainstGdalwarp(t *testing.T) {
 		{"mode classes 40", "max", []string{"--tr", "40", "40", "-r", "mode"}, "-tr 40 40", []string{filepath.Join(dir, "classes.tif")}, [2]int{50, 38}, "gdalwarp -r mode"},
 		{"mode classes 25 with a", "max", []string{"--tr", "25", "25", "-r", "mode"}, "-tr 25 25", []string{a, filepath.Join(dir, "classes.tif")}, [2]int{120, 88}, "gdalwarp -r mode"},
 		{"min ts", "max", []string{"--ts", "100", "0", "--r", "min"}, "-ts 100 0", all, [2]int{100, 76}, "gdalwarp -r min"},
+		// Interpolating kernels (gdalwarp given the resolution ratio as
+		// XSCALE/YSCALE, see grids_oracle.py).
+		{"bilinear 30", "mean", []string{"--tr", "30", "30", "-r", "bilinear"}, "-tr 30 30", all, [2]int{153, 117}, "gdalwarp -r bilinear"},
+		{"bilinear 7 up", "mean", []string{"--tr", "7", "7", "-r", "bilinear", "--tile", "128"}, "-tr 7 7", all, [2]int{657, 500}, "gdalwarp -r bilinear"},
+		{"bilinear half pixel", "mean", []string{"--te", x(37.5), y(301.5), x(333.5), y(51.5), "-r", "bilinear"},
+			"-te " + strings.Join([]string{x(37.5), y(301.5), x(333.5), y(51.5)}, " "), all, [2]int{296, 250}, "gdalwarp -r bilinear"},
+		{"bilinear NaN holes up", "max", []string{"--tr", "4", "4", "-r", "bilinear", "--tile", "256"}, "-tr 4 4", []string{a}, [2]int{750, 550}, "gdalwarp -r bilinear"},
+		{"cubic 30", "mean", []string{"--tr", "30", "30", "-r", "cubic"}, "-tr 30 30", all, [2]int{153, 117}, "gdalwarp -r cubic"},
+		{"cubic 7 up", "mean", []string{"--tr", "7", "7", "-r", "cubic", "--tile", "128"}, "-tr 7 7", all, [2]int{657, 500}, "gdalwarp -r cubic"},
+		{"cubic half pixel", "mean", []string{"--te", x(37.5), y(301.5), x(333.5), y(51.5), "-r", "cubic"},
+			"-te " + strings.Join([]string{x(37.5), y(301.5), x(333.5), y(51.5)}, " "), all, [2]int{296, 250}, "gdalwarp -r cubic"},
+		{"cubic 25 two inputs", "mean", []string{"--tr", "25", "25", "-r", "cubic", "--tile", "64"}, "-tr 25 25", []string{a, b}, [2]int{156, 140}, "gdalwarp -r cubic"},
+		{"cubicspline ts", "max", []string{"--ts", "200", "0", "-r", "cubicspline"}, "-ts 200 0", all, [2]int{200, 152}, "gdalwarp -r cubicspline"},
+		{"lanczos 30", "mean", []string{"--tr", "30", "30", "-r", "lanczos"}, "-tr 30 30", all, [2]int{153, 117}, "gdalwarp -r lanczos"},
+		// Validity from an internal mask and from an alpha band.
+		{"bilinear masks 30", "mean", []string{"--tr", "30", "30", "-r", "bilinear"}, "-tr 30 30", masked, [2]int{100, 73}, "gdalwarp -r bilinear"},
+		{"cubic masks 7 up", "mean", []string{"--tr", "7", "7", "-r", "cubic", "--tile", "128"}, "-tr 7 7", masked, [2]int{429, 314}, "gdalwarp -r cubic"},
+		{"lanczos masks half pixel", "max", []string{"--te", x(37.5), y(301.5), x(333.5), y(51.5), "-r", "lanczos"},
+			"-te " + strings.Join([]string{x(37.5), y(301.5), x(333.5), y(51.5)}, " "), masked, [2]int{296, 250}, "gdalwarp -r lanczos"},
+		{"average masks 30", "mean", []string{"--tr", "30", "30", "-r", "average"}, "-tr 30 30", masked, [2]int{100, 73}, "gdalwarp -r average"},
+		{"mode masks 25", "max", []string{"--tr", "25", "25", "-r", "mode"}, "-tr 25 25", masked[1:], [2]int{60, 44}, "gdalwarp -r mode"},
+		{"lanczos 7 up", "count", []string{"--tr", "7", "7", "-r", "lanczos", "--tile", "128"}, "-tr 7 7", all, [2]int{657, 500}, "gdalwarp -r lanczos"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,8 +216,7 @@ func TestGridErrorsCommandLine(t *testing.T) {
 		{"te count", []string{"--te", "1,2,3", a}, 2, []string{"--te 1,2,3: want 4 numbers"}},
 		{"tr negative", []string{"--tr", "-10", "10", a}, 2, []string{"-tr -10 10", "> 0"}},
 		{"tap alone", []string{"--tap", a}, 2, []string{"-tap needs -tr"}},
-		{"average with a mask", []string{"--tr", "30", "30", "-r", "average", a, filepath.Join(dir, "masked.tif")}, 1, []string{"masked.tif", "-r average needs validity from nodata or NaN", "use -r near"}},
-		{"cubic", []string{"--tr", "30", "30", "-r", "cubic", a}, 2, []string{`-r: resampling method "cubic" is not implemented`}},
+		{"med", []string{"--tr", "30", "30", "-r", "med", a}, 2, []string{`-r: resampling method "med" is not implemented`}},
 		{"two resolutions, no target", []string{a, filepath.Join(dir, "coarse.tif")}, 1, []string{"coarse.tif", "give a target grid (--tr, --te or --ts) to resample it"}},
 	}
 	for _, tt := range tests {

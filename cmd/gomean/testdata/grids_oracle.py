@@ -40,6 +40,23 @@ def make(d):
             b.SetNoDataValue(nd)
         b.WriteArray(v)
         ds = None
+    # Validity from an internal mask (Float32, values under the mask kept)
+    # and from an alpha band (Byte gray + alpha), 10 % invalid each.
+    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
+    ds = gdal.GetDriverByName("GTiff").Create(f"{d}/masked.tif", 130, 100, 1, gdal.GDT_Float32, ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"])
+    ds.SetGeoTransform((500000 + 10 * 20, 10, 0, 5000000 - 10 * 30, 0, -10))
+    ds.SetProjection("EPSG:32633")
+    ds.GetRasterBand(1).WriteArray(rng.uniform(-500, 3000, (100, 130)).astype(np.float32))
+    ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+    ds.GetRasterBand(1).GetMaskBand().WriteArray(np.where(rng.random((100, 130)) < 0.1, 0, 255).astype(np.uint8))
+    ds = None
+    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", None)
+    ds = gdal.GetDriverByName("GTiff").Create(f"{d}/alpha.tif", 110, 90, 2, gdal.GDT_Byte, ["ALPHA=YES"])
+    ds.SetGeoTransform((500000 + 10 * 60, 10, 0, 5000000 - 10 * 50, 0, -10))
+    ds.SetProjection("EPSG:32633")
+    ds.GetRasterBand(1).WriteArray(rng.integers(0, 256, (90, 110)).astype(np.uint8))
+    ds.GetRasterBand(2).WriteArray(np.where(rng.random((90, 110)) < 0.1, 0, 255).astype(np.uint8))
+    ds = None
     # Classes 0-3 with nodata -1, for -r mode (many ties).
     ds = gdal.GetDriverByName("GTiff").Create(f"{d}/classes.tif", 200, 150, 1, gdal.GDT_Int16, ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"])
     ds.SetGeoTransform((500000 + 10 * 30, 10, 0, 5000000 - 10 * 20, 0, -10))
@@ -48,6 +65,25 @@ def make(d):
     b.SetNoDataValue(-1)
     b.WriteArray(rng.integers(-1, 4, (150, 200)).astype(np.int16))
     ds = None
+
+
+# gdalwarp's interpolating kernels take their downsampling factor from the
+# sizes of the chunk they warp (dst pixels / src pixels, the source clipped
+# to the raster), so a destination reaching past the input, or an input
+# edge inside a destination pixel, widens or narrows the kernel. gomean
+# takes the factor of the two resolutions with gdalwarp's snapping to 1/n:
+# give gdalwarp that factor (its XSCALE and YSCALE warp options).
+INTERPOLATING = ("bilinear", "cubic", "cubicspline", "lanczos")
+
+
+def filter_scale(out_res, in_res):
+    s = 1 / (out_res / in_res)
+    if s < 1:
+        r = 1 / s
+        n = int(r + 0.5)
+        if abs(r - n) < 0.05:
+            s = 1 / n
+    return s
 
 
 def check(op, out, ins, r="near"):
@@ -68,8 +104,12 @@ def check(op, out, ins, r="near"):
         src = gdal.Open(p)
         sb = src.GetRasterBand(1)
         nd = "nan" if sb.GetNoDataValue() is None and sb.DataType in (gdal.GDT_Float32, gdal.GDT_Float64) else None
+        wo = []
+        if r in INTERPOLATING:
+            sg = src.GetGeoTransform()
+            wo = ["XSCALE=%r" % filter_scale(gt[1], sg[1]), "YSCALE=%r" % filter_scale(-gt[5], -sg[5])]
         wds = gdal.Warp("", src, format="MEM", outputBounds=bounds, width=w, height=h, resampleAlg=r, dstAlpha=True,
-                        outputType=gdal.GDT_Float64, srcNodata=nd)
+                        outputType=gdal.GDT_Float64, srcNodata=nd, warpOptions=wo)
         v = wds.GetRasterBand(1).ReadAsArray()
         a = wds.GetRasterBand(2).ReadAsArray()
         vals.append(v)
