@@ -1,12 +1,14 @@
 package remote
 
 import (
+	"cmp"
 	"container/list"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
 // A File is a remote file read by range: an io.ReaderAt that is safe for
@@ -35,7 +37,16 @@ type File struct {
 	streams [4]stream
 	tick    uint64
 	closed  bool
+	// expect, when set, holds the blocks the job will read, as sorted,
+	// disjoint runs: read-ahead fetches only those (see Expect).
+	expect []run
 }
+
+// A run is blocks [s, e) of a file.
+type run struct{ s, e int64 }
+
+// A Span is n bytes of a file at Off.
+type Span struct{ Off, Len int64 }
 
 // A block is BlockBytes of the file (less for the last one): cached when
 // data is set, else pending on req.
@@ -168,6 +179,85 @@ func (f *File) Prefetch(off, n int64) {
 	f.streams[old] = stream{start: b0, next: b1, ra: max(b1-b0, (64<<10)/o.BlockBytes), tick: f.tick}
 }
 
+// Expect tells f which bytes the job will read, usually the tiles or
+// strips under a window, in any order. From then on read-ahead and
+// Prefetch fetch only bytes of those spans, in file order, skipping the
+// rest (two spans closer than the gap setting may still share a request,
+// with the bytes between them); reads elsewhere still work, fetched when
+// asked. A call replaces the previous plan; no spans remove it.
+func (f *File) Expect(spans []Span) {
+	bs := f.c.opts.BlockBytes
+	var runs []run
+	for _, sp := range spans {
+		if sp.Len <= 0 || sp.Off < 0 || sp.Off >= f.size {
+			continue
+		}
+		end := min(sp.Off+sp.Len, f.size)
+		runs = append(runs, run{sp.Off / bs, (end-1)/bs + 1})
+	}
+	slices.SortFunc(runs, func(a, b run) int { return cmp.Compare(a.s, b.s) })
+	merged := runs[:0]
+	for _, r := range runs {
+		if k := len(merged) - 1; k >= 0 && r.s <= merged[k].e {
+			merged[k].e = max(merged[k].e, r.e)
+			continue
+		}
+		merged = append(merged, r)
+	}
+	f.c.mu.Lock()
+	f.expect = slices.Clip(merged)
+	if len(merged) == 0 {
+		f.expect = nil
+	}
+	f.c.mu.Unlock()
+}
+
+// planFrom returns the index of the first run of f.expect that ends after
+// block b. Called with c.mu held.
+func (f *File) planFrom(b int64) int {
+	k, _ := slices.BinarySearchFunc(f.expect, b, func(r run, b int64) int {
+		if r.e <= b {
+			return -1
+		}
+		return 1
+	})
+	return k
+}
+
+// count returns the number of blocks of [s, e) the job will read: all of
+// them without a plan. Called with c.mu held.
+func (f *File) count(s, e int64) int64 {
+	if f.expect == nil {
+		return max(0, e-s)
+	}
+	n := int64(0)
+	for k := f.planFrom(s); k < len(f.expect) && f.expect[k].s < e; k++ {
+		n += min(e, f.expect[k].e) - max(s, f.expect[k].s)
+	}
+	return n
+}
+
+// advance returns the block e at which [s, e) holds n blocks the job
+// will read (all blocks without a plan), at most the file's last.
+// Called with c.mu held.
+func (f *File) advance(s, n int64) int64 {
+	last := f.nblocks()
+	if f.expect == nil {
+		return min(s+n, last)
+	}
+	e := s
+	for k := f.planFrom(s); k < len(f.expect); k++ {
+		a := max(s, f.expect[k].s)
+		if m := f.expect[k].e - a; m < n {
+			n -= m
+			e = f.expect[k].e
+			continue
+		}
+		return min(a+n, last)
+	}
+	return min(e, last)
+}
+
 // Close cancels the file's requests and drops its cached blocks.
 func (f *File) Close() error {
 	c := f.c
@@ -250,6 +340,17 @@ func (f *File) plan(b0, b1 int64) (need []*block, pending bool, err error) {
 // fetchMissing queues read-ahead requests of at most maxb blocks for the
 // blocks of [s, e) that are neither cached nor pending.
 func (f *File) fetchMissing(s, e, maxb int64) {
+	if f.expect != nil {
+		for k := f.planFrom(s); k < len(f.expect) && f.expect[k].s < e; k++ {
+			f.fetchRun(max(s, f.expect[k].s), min(e, f.expect[k].e), maxb)
+		}
+		return
+	}
+	f.fetchRun(s, e, maxb)
+}
+
+// fetchRun is fetchMissing without regard to the plan.
+func (f *File) fetchRun(s, e, maxb int64) {
 	run := int64(-1)
 	for i := s; i < e; i++ {
 		if f.blocks[i] == nil {
@@ -318,7 +419,9 @@ func (f *File) enqueue(s, e int64, demand bool, maxb int64) {
 // at least half its read-ahead requested ahead of the read, doubling it
 // each time it runs short (from twice the read's size, at least 64 KiB).
 // A read starts a stream when the block before it is held: the reads go
-// forward.
+// forward. With a plan (Expect), read-ahead is counted in planned blocks
+// only (fetchMissing skips the others), and any read of planned blocks
+// starts a stream.
 func (f *File) readahead(b0, b1 int64) (s, e int64) {
 	c := f.c
 	o := &c.opts
@@ -336,15 +439,18 @@ func (f *File) readahead(b0, b1 int64) (s, e int64) {
 			continue
 		}
 		st.tick = f.tick
-		if st.next-b1 >= min(max(st.ra, 2*read), maxRA)/2 {
+		if f.count(b1, st.next) >= min(max(st.ra, 2*read), maxRA)/2 {
 			return 0, 0 // enough requested ahead
 		}
 		st.ra = min(max(2*st.ra, 2*read), maxRA)
-		s, e = max(st.next, b1), min(b1+st.ra, last)
+		s, e = max(st.next, b1), f.advance(b1, st.ra)
 		st.next = max(st.next, e)
 		return s, e
 	}
-	if b0 == 0 || f.blocks[b0-1] == nil || b1 >= last {
+	if b1 >= last {
+		return 0, 0
+	}
+	if f.expect == nil && (b0 == 0 || f.blocks[b0-1] == nil) || f.expect != nil && f.count(b0, b1) == 0 {
 		return 0, 0
 	}
 	old := 0
@@ -354,7 +460,7 @@ func (f *File) readahead(b0, b1 int64) (s, e int64) {
 		}
 	}
 	ra := min(max((64<<10)/o.BlockBytes, 2*read), maxRA)
-	e = min(b1+ra, last)
+	e = f.advance(b1, ra)
 	f.streams[old] = stream{start: b0, next: e, ra: ra, tick: f.tick}
 	return b1, e
 }
