@@ -203,3 +203,37 @@ func TestRemoteWindowFetchesItsTiles(t *testing.T) {
 		})
 	}
 }
+
+// TestRemoteInputChangedMidRun replaces a remote input after it was
+// opened: the run must fail with an error naming the URL, leaving no
+// output, rather than mix the tiles of two versions.
+func TestRemoteInputChangedMidRun(t *testing.T) {
+	dir := t.TempDir()
+	v1, err := os.ReadFile(writeTestCOG(t, filepath.Join(dir, "v1.tif"), 1024, 1024, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := os.ReadFile(writeTestCOG(t, filepath.Join(dir, "v2.tif"), 1024, 1024, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data, etag := v1, `"one"`
+		if n.Add(1) > 1 { // the open reads version one, the tiles version two
+			data, etag = v2, `"two"`
+		}
+		w.Header().Set("ETag", etag)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+	}))
+	defer srv.Close()
+	url := srv.URL + "/dem.tif"
+	out := filepath.Join(t.TempDir(), "o.tif")
+	err = Run(context.Background(), Config{Op: Mean}, []string{url}, out)
+	if err == nil || !strings.Contains(err.Error(), "changed while being read") || !strings.Contains(err.Error(), url) {
+		t.Fatalf("run: %v, want an error naming %s that says it changed", err, url)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("an output file was left behind")
+	}
+}

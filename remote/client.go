@@ -132,7 +132,7 @@ func (c *Client) Open(ctx context.Context, name string) (*File, error) {
 	f := &File{c: c, name: name, t: t, ctx: fctx, cancel: cancel, blocks: map[int64]*block{},
 		sem: make(chan struct{}, c.opts.PerFile)}
 	f.stats.parent = &c.stats
-	p, err := c.getRange(fctx, t, 0, c.opts.HeaderBytes, true, &f.stats)
+	p, err := c.getRange(fctx, t, 0, c.opts.HeaderBytes, true, "", &f.stats)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -148,6 +148,7 @@ func (c *Client) Open(ctx context.Context, name string) (*File, error) {
 	default:
 		f.size = p.total
 	}
+	f.etag, f.lastMod = p.etag, p.lastMod
 	c.mu.Lock()
 	c.files++
 	if f.local == nil {
@@ -160,12 +161,15 @@ func (c *Client) Open(ctx context.Context, name string) (*File, error) {
 // httpTarget is a plain http(s) URL.
 type httpTarget struct{ url string }
 
-func (t *httpTarget) request(ctx context.Context, rng string) (*http.Request, error) {
+func (t *httpTarget) request(ctx context.Context, rng, ifMatch string) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Range", rng)
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
 	req.Header.Set("User-Agent", "gomean")
 	return req, nil
 }

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"slices"
+	"strings"
 )
 
 // A File is a remote file read by range: an io.ReaderAt that is safe for
@@ -25,6 +27,10 @@ type File struct {
 	cancel context.CancelFunc
 	sem    chan struct{} // requests in flight for this file
 	stats  counters
+
+	// etag and lastMod are the ETag and Last-Modified of the first
+	// response: a later one that differs means the file changed.
+	etag, lastMod string
 
 	// local holds the whole file when its server ignores Range (tmp is
 	// its temporary file, if any).
@@ -527,9 +533,9 @@ func (f *File) fetch(r *request) {
 	bs := c.opts.BlockBytes
 	off := r.start * bs
 	n := min(r.end*bs, f.size) - off
-	p, err := c.getRange(f.ctx, f.t, off, n, false, &f.stats)
-	if err == nil && p.total >= 0 && p.total != f.size {
-		err = &Error{URL: f.t.display(), Status: 206, Msg: fmt.Sprintf("the file is now %d bytes, was %d when opened: it changed while being read", p.total, f.size)}
+	p, err := c.getRange(f.ctx, f.t, off, n, false, f.ifMatch(), &f.stats)
+	if err == nil {
+		err = f.same(p, fmt.Sprintf("bytes=%d-%d", off, off+n-1))
 	}
 	c.mu.Lock()
 	if err != nil {
@@ -544,6 +550,37 @@ func (f *File) fetch(r *request) {
 	}
 	c.mu.Unlock()
 	close(r.done)
+}
+
+// ifMatch returns the If-Match header for f's requests: its ETag when
+// strong (a weak one never matches If-Match), else "".
+func (f *File) ifMatch() string {
+	if strings.HasPrefix(f.etag, `"`) {
+		return f.etag
+	}
+	return ""
+}
+
+// same checks that part p, the answer to a request for rng, comes from
+// the file f opened: the same size, the same ETag (when both answers
+// give one), else the same Last-Modified (when both give one). Mixing
+// the tiles of two versions would give wrong pixels without a word.
+func (f *File) same(p *part, rng string) error {
+	var what string
+	switch {
+	case p.total >= 0 && p.total != f.size:
+		what = fmt.Sprintf("it is now %d bytes, was %d when opened", p.total, f.size)
+	case f.etag != "" && p.etag != "":
+		if p.etag != f.etag {
+			what = fmt.Sprintf("its ETag is now %s, was %s when opened", p.etag, f.etag)
+		}
+	case f.lastMod != "" && p.lastMod != "" && p.lastMod != f.lastMod:
+		what = fmt.Sprintf("its Last-Modified is now %s, was %s when opened", p.lastMod, f.lastMod)
+	}
+	if what == "" {
+		return nil
+	}
+	return &Error{URL: f.t.display(), Range: rng, Status: http.StatusPartialContent, Msg: "the file changed while being read: " + what + "; run again"}
 }
 
 // store puts the blocks of part p in the cache; those pending on r are
