@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/gomean/gomean/geotiff"
@@ -39,6 +40,7 @@ type remoteScope struct {
 	ctx   context.Context
 	files []opened
 	early map[string]opened
+	small []string // the names of the sidecars fetched ahead (remoteSmall)
 }
 
 // An opened is a remote file opened ahead (and the error of opening it),
@@ -72,21 +74,24 @@ func bindRemote(ctx context.Context, pool *filePool, names []string) func() {
 			remotes = append(remotes, name)
 		}
 	}
-	if c, err := defaultRemote(); err == nil && len(remotes) > 1 {
-		var mu sync.Mutex
+	slices.Sort(remotes)
+	remotes = slices.Compact(remotes) // the same URL twice: opened again on use
+	if c, err := defaultRemote(); err == nil && len(remotes) > 0 {
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, openAhead)
 		for _, name := range remotes {
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				f, err := c.Open(ctx, name)
-				mu.Lock()
-				if prev, dup := sc.early[name]; dup && prev.f != nil {
-					prev.f.Close() // the same URL twice: opened again on use
+				var side sync.WaitGroup
+				if remoteSidecars(name) {
+					fetchSidecarsAhead(ctx, c, sc, name, &side)
 				}
+				f, err := c.Open(ctx, name)
+				remoteMu.Lock()
 				sc.early[name] = opened{f: f, err: err}
-				mu.Unlock()
+				remoteMu.Unlock()
+				side.Wait()
 			})
 		}
 		wg.Wait()
@@ -105,6 +110,11 @@ func bindRemote(ctx context.Context, pool *filePool, names []string) func() {
 			remoteMu.Unlock()
 			o.f.Close()
 		}
+		remoteMu.Lock()
+		for _, name := range sc.small {
+			delete(remoteSmall, name)
+		}
+		remoteMu.Unlock()
 		for _, o := range sc.early {
 			if o.f != nil {
 				o.f.Close()

@@ -27,6 +27,7 @@ import (
 // it sends.
 type countingServer struct {
 	srv      *httptest.Server
+	fail     atomic.Value // string: paths with this suffix answer 503
 	requests atomic.Int64
 	bytes    atomic.Int64
 	mu       sync.Mutex
@@ -42,6 +43,11 @@ func newCountingServer(t *testing.T, dir string) *countingServer {
 		s.mu.Lock()
 		s.ranges = append(s.ranges, r.URL.Path+" "+r.Header.Get("Range"))
 		s.mu.Unlock()
+		if suf, _ := s.fail.Load().(string); suf != "" && strings.HasSuffix(r.URL.Path, suf) {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "injected", http.StatusServiceUnavailable)
+			return
+		}
 		files.ServeHTTP(byteCounter{w, &s.bytes}, r)
 	}))
 	t.Cleanup(s.srv.Close)
@@ -52,6 +58,7 @@ func newCountingServer(t *testing.T, dir string) *countingServer {
 func (s *countingServer) reset() {
 	s.requests.Store(0)
 	s.bytes.Store(0)
+	s.fail.Store("")
 	s.mu.Lock()
 	s.ranges = nil
 	s.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -204,6 +205,24 @@ func (c *Client) ReadSmall(ctx context.Context, name string, limit int64) ([]byt
 		b = append(b, ch...)
 	}
 	return b, nil
+}
+
+// Sidecars reports whether the files next to the remote file name
+// (name+".aux.xml", name+".msk", ...) are to be looked for, as GDAL's
+// /vsicurl/ and /vsis3/ look for them: yes, unless
+// GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR (GDAL's setting that stops its
+// own look-ups), and never for an http(s) URL with a query string (a
+// signed URL signs one object: its siblings cannot be reached with it).
+func (c *Client) Sidecars(name string) bool {
+	env := c.opts.Env
+	if env == nil {
+		env = os.Getenv
+	}
+	if strings.EqualFold(strings.TrimSpace(env("GDAL_DISABLE_READDIR_ON_OPEN")), "EMPTY_DIR") {
+		return false
+	}
+	loc, err := Parse(name)
+	return err == nil && (loc.Kind != HTTP || !strings.Contains(loc.URL, "?"))
 }
 
 // httpTarget is a plain http(s) URL.

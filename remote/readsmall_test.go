@@ -63,3 +63,25 @@ func TestReadSmall(t *testing.T) {
 		t.Error("limit 0: no error")
 	}
 }
+
+func TestSidecarsSetting(t *testing.T) {
+	tests := []struct {
+		name, readdir string
+		want          bool
+	}{
+		{"https://h/a.tif", "", true},
+		{"/vsicurl/https://h/a.tif", "YES", true}, // GDAL still probes with YES
+		{"s3://b/k.tif", "TRUE", true},
+		{"https://h/a.tif", "EMPTY_DIR", false},
+		{"/vsis3/b/k.tif", " empty_dir ", false},
+		{"https://h/a.tif?X-Amz-Signature=1", "", false},
+		{"s3://b/k?.tif", "", true}, // a ? in a key is part of the key
+		{"/vsigs/b/k.tif", "", false},
+	}
+	for _, tt := range tests {
+		c := NewClient(Options{Env: envOf(map[string]string{"GDAL_DISABLE_READDIR_ON_OPEN": tt.readdir})})
+		if got := c.Sidecars(tt.name); got != tt.want {
+			t.Errorf("Sidecars(%q) with GDAL_DISABLE_READDIR_ON_OPEN=%q = %v, want %v", tt.name, tt.readdir, got, tt.want)
+		}
+	}
+}
