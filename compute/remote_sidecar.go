@@ -47,8 +47,8 @@ type smallFile struct {
 // read or the run ends. Guarded by remoteMu.
 var remoteSmall = map[string]*smallFile{}
 
-// fetchSidecarsAhead fetches URL.aux.xml and opens URL.msk (else
-// URL.MSK), as the run will look for them, into sc and remoteSmall.
+// fetchSidecarsAhead fetches URL.aux.xml and opens URL.msk and URL.MSK,
+// as the run will look for them, into remoteSmall and sc.
 // Called from bindRemote, side by side with the opening of name.
 func fetchSidecarsAhead(ctx context.Context, c *remote.Client, sc *remoteScope, name string, wg *sync.WaitGroup) {
 	wg.Go(func() {
@@ -60,17 +60,16 @@ func fetchSidecarsAhead(ctx context.Context, c *remote.Client, sc *remoteScope, 
 		sc.small = append(sc.small, aux)
 		remoteMu.Unlock()
 	})
-	wg.Go(func() {
-		for _, suf := range maskSuffixes {
+	// Both spellings at once: one round trip, and a request more only
+	// when URL.msk exists (URL.MSK, unused, is closed with the run).
+	for _, suf := range maskSuffixes {
+		wg.Go(func() {
 			f, err := c.Open(ctx, name+suf)
 			remoteMu.Lock()
 			sc.early[name+suf] = opened{f: f, err: err}
 			remoteMu.Unlock()
-			if err == nil || !absent(err) {
-				return
-			}
-		}
-	})
+		})
+	}
 }
 
 // readRemoteSidecars reads the PAM file of the remote input name, and its

@@ -30,7 +30,7 @@ func TestRemoteSidecars(t *testing.T) {
 		asked []string
 	}{
 		{"aux.xml", "aux_only", []string{"x0.tif", "x1.tif", "x2.tif"}, false, []string{".tif.aux.xml", ".tif.msk", ".tif.MSK"}},
-		{"external mask", "mask_external", []string{"e0.tif", "e1.tif", "e2.tif"}, false, []string{".tif.aux.xml", ".tif.msk"}},
+		{"external mask", "mask_external", []string{"e0.tif", "e1.tif", "e2.tif"}, false, []string{".tif.aux.xml", ".tif.msk", ".tif.MSK"}},
 		{"world file", "world_file", []string{"t0.tif", "t1.tif", "t2.tif"}, false, []string{".tif.aux.xml", ".tif.msk", ".tif.MSK", ".tfw"}},
 		{"no sidecars", "no_nodata", []string{"bathy0.tif", "bathy1.tif", "bathy2.tif"}, false, []string{".tif.aux.xml", ".tif.msk", ".tif.MSK"}},
 		{"EMPTY_DIR", "aux_only", []string{"x0.tif", "x1.tif", "x2.tif"}, true, nil},

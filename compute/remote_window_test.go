@@ -226,6 +226,10 @@ func TestRemoteInputChangedMidRun(t *testing.T) {
 	}
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/dem.tif" {
+			http.NotFound(w, r) // sidecars
+			return
+		}
 		data, etag := v1, `"one"`
 		if n.Add(1) > 1 { // the open reads version one, the tiles version two
 			data, etag = v2, `"two"`
