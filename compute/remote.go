@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"sync"
 
 	"github.com/gomean/gomean/geotiff"
@@ -69,13 +68,13 @@ var (
 func bindRemote(ctx context.Context, pool *filePool, names []string) func() {
 	sc := &remoteScope{ctx: ctx, early: map[string]opened{}}
 	var remotes []string
+	seen := map[string]bool{} // the same URL twice: opened again on use
 	for _, name := range names {
-		if remote.IsRemote(name) {
+		if remote.IsRemote(name) && !seen[name] {
+			seen[name] = true
 			remotes = append(remotes, name)
 		}
 	}
-	slices.Sort(remotes)
-	remotes = slices.Compact(remotes) // the same URL twice: opened again on use
 	if c, err := defaultRemote(); err == nil && len(remotes) > 0 {
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, openAhead)

@@ -1,7 +1,6 @@
 package compute
 
 import (
-	"cmp"
 	"image"
 	"math"
 	"slices"
@@ -139,22 +138,21 @@ func blockSpans(im *geotiff.Image, win image.Rectangle, planes []int) (all, head
 	return all, head
 }
 
-// prefetchSpan returns the byte range from the first of spans in the
-// file to the end of the last one that keeps their sum within
-// prefetchBytes.
+// prefetchSpan returns the byte range that holds the first of spans, in
+// the order they are read, as long as their sum stays within
+// prefetchBytes (the first one at least). Prefetch fetches only the
+// expected blocks of it.
 func prefetchSpan(spans []remote.Span) (off, n int64) {
 	if len(spans) == 0 {
 		return 0, 0
 	}
-	spans = slices.Clone(spans)
-	slices.SortFunc(spans, func(a, b remote.Span) int { return cmp.Compare(a.Off, b.Off) })
 	off, end, sum := spans[0].Off, spans[0].Off, int64(0)
 	for _, sp := range spans {
 		if sum+sp.Len > prefetchBytes && sum > 0 {
 			break
 		}
 		sum += sp.Len
-		end = max(end, sp.Off+sp.Len)
+		off, end = min(off, sp.Off), max(end, sp.Off+sp.Len)
 	}
 	return off, end - off
 }

@@ -201,9 +201,15 @@ func (f *File) Expect(spans []Span) {
 		end := min(sp.Off+sp.Len, f.size)
 		runs = append(runs, run{sp.Off / bs, (end-1)/bs + 1})
 	}
-	slices.SortFunc(runs, func(a, b run) int { return cmp.Compare(a.s, b.s) })
-	merged := runs[:0]
-	for _, r := range runs {
+	// Sorted through an index of int64, whose sort the binary has already.
+	order := make([]int64, len(runs))
+	for k := range order {
+		order[k] = int64(k)
+	}
+	slices.SortFunc(order, func(a, b int64) int { return cmp.Compare(runs[a].s, runs[b].s) })
+	var merged []run
+	for _, k := range order {
+		r := runs[k]
 		if k := len(merged) - 1; k >= 0 && r.s <= merged[k].e {
 			merged[k].e = max(merged[k].e, r.e)
 			continue
@@ -211,10 +217,7 @@ func (f *File) Expect(spans []Span) {
 		merged = append(merged, r)
 	}
 	f.c.mu.Lock()
-	f.expect = slices.Clip(merged)
-	if len(merged) == 0 {
-		f.expect = nil
-	}
+	f.expect = merged
 	f.c.mu.Unlock()
 }
 
