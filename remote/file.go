@@ -157,10 +157,10 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // Prefetch tells f that bytes [off, off+n) will be read soon, front to
-// back: the missing ones are fetched in the background (merged, in pieces
-// side by side), and reads from off on continue as a stream, with
-// read-ahead past off+n. It does not wait, and reading is correct without
-// it.
+// back: the missing ones (those of the plan, after Expect) are fetched in
+// the background (merged, in pieces side by side), and reads from off on
+// continue as a stream, with read-ahead past off+n. It does not wait, and
+// reading is correct without it.
 func (f *File) Prefetch(off, n int64) {
 	if f.local != nil || off < 0 || n <= 0 || off >= f.size {
 		return
