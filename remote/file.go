@@ -1,16 +1,12 @@
 package remote
 
 import (
-	"cmp"
 	"container/list"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
-	"slices"
-	"strings"
 )
 
 // A File is a remote file read by range: an io.ReaderAt that is safe for
@@ -47,12 +43,6 @@ type File struct {
 	// disjoint runs: read-ahead fetches only those (see Expect).
 	expect []run
 }
-
-// A run is blocks [s, e) of a file.
-type run struct{ s, e int64 }
-
-// A Span is n bytes of a file at Off.
-type Span struct{ Off, Len int64 }
 
 // A block is BlockBytes of the file (less for the last one): cached when
 // data is set, else pending on req.
@@ -183,88 +173,6 @@ func (f *File) Prefetch(off, n int64) {
 	}
 	f.tick++
 	f.streams[old] = stream{start: b0, next: b1, ra: max(b1-b0, (64<<10)/o.BlockBytes), tick: f.tick}
-}
-
-// Expect tells f which bytes the job will read, usually the tiles or
-// strips under a window, in any order. From then on read-ahead and
-// Prefetch fetch only bytes of those spans, in file order, skipping the
-// rest (two spans closer than the gap setting may still share a request,
-// with the bytes between them); reads elsewhere still work, fetched when
-// asked. A call replaces the previous plan; no spans remove it.
-func (f *File) Expect(spans []Span) {
-	bs := f.c.opts.BlockBytes
-	var runs []run
-	for _, sp := range spans {
-		if sp.Len <= 0 || sp.Off < 0 || sp.Off >= f.size {
-			continue
-		}
-		end := min(sp.Off+sp.Len, f.size)
-		runs = append(runs, run{sp.Off / bs, (end-1)/bs + 1})
-	}
-	// Sorted through an index of int64, whose sort the binary has already.
-	order := make([]int64, len(runs))
-	for k := range order {
-		order[k] = int64(k)
-	}
-	slices.SortFunc(order, func(a, b int64) int { return cmp.Compare(runs[a].s, runs[b].s) })
-	var merged []run
-	for _, k := range order {
-		r := runs[k]
-		if k := len(merged) - 1; k >= 0 && r.s <= merged[k].e {
-			merged[k].e = max(merged[k].e, r.e)
-			continue
-		}
-		merged = append(merged, r)
-	}
-	f.c.mu.Lock()
-	f.expect = merged
-	f.c.mu.Unlock()
-}
-
-// planFrom returns the index of the first run of f.expect that ends after
-// block b. Called with c.mu held.
-func (f *File) planFrom(b int64) int {
-	k, _ := slices.BinarySearchFunc(f.expect, b, func(r run, b int64) int {
-		if r.e <= b {
-			return -1
-		}
-		return 1
-	})
-	return k
-}
-
-// count returns the number of blocks of [s, e) the job will read: all of
-// them without a plan. Called with c.mu held.
-func (f *File) count(s, e int64) int64 {
-	if f.expect == nil {
-		return max(0, e-s)
-	}
-	n := int64(0)
-	for k := f.planFrom(s); k < len(f.expect) && f.expect[k].s < e; k++ {
-		n += min(e, f.expect[k].e) - max(s, f.expect[k].s)
-	}
-	return n
-}
-
-// advance returns the block e at which [s, e) holds n blocks the job
-// will read (all blocks without a plan), at most the file's last.
-// Called with c.mu held.
-func (f *File) advance(s, n int64) int64 {
-	last := f.nblocks()
-	if f.expect == nil {
-		return min(s+n, last)
-	}
-	e := s
-	for k := f.planFrom(s); k < len(f.expect); k++ {
-		a := max(s, f.expect[k].s)
-		if m := f.expect[k].e - a; m < n {
-			n -= m
-			e = f.expect[k].e
-			continue
-		}
-		return min(a+n, last)
-	}
-	return min(e, last)
 }
 
 // Close cancels the file's requests and drops its cached blocks.
@@ -553,37 +461,6 @@ func (f *File) fetch(r *request) {
 	}
 	c.mu.Unlock()
 	close(r.done)
-}
-
-// ifMatch returns the If-Match header for f's requests: its ETag when
-// strong (a weak one never matches If-Match), else "".
-func (f *File) ifMatch() string {
-	if strings.HasPrefix(f.etag, `"`) {
-		return f.etag
-	}
-	return ""
-}
-
-// same checks that part p, the answer to a request for rng, comes from
-// the file f opened: the same size, the same ETag (when both answers
-// give one), else the same Last-Modified (when both give one). Mixing
-// the tiles of two versions would give wrong pixels without a word.
-func (f *File) same(p *part, rng string) error {
-	var what string
-	switch {
-	case p.total >= 0 && p.total != f.size:
-		what = fmt.Sprintf("it is now %d bytes, was %d when opened", p.total, f.size)
-	case f.etag != "" && p.etag != "":
-		if p.etag != f.etag {
-			what = fmt.Sprintf("its ETag is now %s, was %s when opened", p.etag, f.etag)
-		}
-	case f.lastMod != "" && p.lastMod != "" && p.lastMod != f.lastMod:
-		what = fmt.Sprintf("its Last-Modified is now %s, was %s when opened", p.lastMod, f.lastMod)
-	}
-	if what == "" {
-		return nil
-	}
-	return &Error{URL: f.t.display(), Range: rng, Status: http.StatusPartialContent, Msg: "the file changed while being read: " + what + "; run again"}
 }
 
 // store puts the blocks of part p in the cache; those pending on r are
