@@ -8,7 +8,7 @@ import (
 // A run is blocks [s, e) of a file.
 type run struct{ s, e int64 }
 
-// A Span is n bytes of a file at Off.
+// A Span is Len bytes of a file from offset Off.
 type Span struct{ Off, Len int64 }
 
 // Expect tells f which bytes the job will read, usually the tiles or
@@ -24,7 +24,10 @@ func (f *File) Expect(spans []Span) {
 		if sp.Len <= 0 || sp.Off < 0 || sp.Off >= f.size {
 			continue
 		}
-		end := min(sp.Off+sp.Len, f.size)
+		end := f.size
+		if sp.Len < f.size-sp.Off {
+			end = sp.Off + sp.Len
+		}
 		runs = append(runs, run{sp.Off / bs, (end-1)/bs + 1})
 	}
 	// Sorted through an index of int64, whose sort the binary has already.

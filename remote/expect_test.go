@@ -97,7 +97,7 @@ func TestExpectCount(t *testing.T) {
 	if got := f.advance(95, 10); got != 100 {
 		t.Errorf("without a plan: advance(95, 10) = %d, want 100", got)
 	}
-	f.Expect([]Span{{Off: 15, Len: 10}, {Off: 40, Len: 1}, {Off: 0, Len: 5}, {Off: 990, Len: 50}})
+	f.Expect([]Span{{Off: 15, Len: 10}, {Off: 40, Len: 1}, {Off: 0, Len: 5}, {Off: 990, Len: 1<<63 - 1}})
 	if want := []run{{0, 3}, {4, 5}, {99, 100}}; !slices.Equal(f.expect, want) {
 		t.Errorf("Expect gave runs %v, want %v", f.expect, want)
 	}
