@@ -11,7 +11,8 @@
 #   bash bench/remote.sh [WORKDIR] [DELAY]      (default /tmp/gomean-remote 50ms)
 #
 # ROUNDS=N repeats each run (default 1); SKIP_GDAL=1 leaves GDAL out
-# (it takes about two minutes a run at 50 ms).
+# (it takes about two minutes a run at 50 ms); ONLY=window runs only the
+# --te window part (the end of this script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${1:-/tmp/gomean-remote}
@@ -47,6 +48,7 @@ echo "files: $(cd "$W/data" && du -bL cog1.tif cog2.tif strip3.tif | awk '{s += 
 echo "server: $DELAY per request"
 stats >/dev/null
 for r in $(seq "$ROUNDS"); do
+	[ "${ONLY:-}" = window ] && break
 	timed "gomean local" "$W/bin/gomean" mean --overwrite -o "$W/local.tif" "$W/data/cog1.tif" "$W/data/cog2.tif" "$W/data/strip3.tif"
 	stats >/dev/null
 	timed "gomean http" "$W/bin/gomean" mean --overwrite -o "$W/http.tif" "$U/cog1.tif" "$U/cog2.tif" "$U/strip3.tif"
@@ -58,5 +60,46 @@ for r in $(seq "$ROUNDS"); do
 		timed "gdal vsicurl" env PYTHONSO="$PYTHONSO" GDAL_VRT_ENABLE_PYTHON=YES GDAL_NUM_THREADS=ALL_CPUS \
 			GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR CPL_VSIL_CURL_ALLOWED_EXTENSIONS=.tif VSI_CACHE=TRUE \
 			gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE -co NUM_THREADS=ALL_CPUS "$W/http.vrt" "$W/gdal.tif"
+	fi
+done
+
+# A --te window of the same three inputs: 1000x1000 pixels from pixel
+# (1500, 1700), 9 of the COGs' 64 tiles each and 1000 of the striped file's
+# 4096 strips. "need" is the bytes of the blocks under the window.
+read -r TE NEED <<<"$($PY - "$W/data" <<'PYEOF'
+import sys
+from osgeo import gdal
+d = sys.argv[1]
+x0, y0, x1, y1 = 1500, 1700, 2500, 2700
+need = 0
+for n in ("cog1.tif", "cog2.tif", "strip3.tif"):
+    ds = gdal.Open(f"{d}/{n}")
+    b = ds.GetRasterBand(1)
+    bw, bh = b.GetBlockSize()
+    for r in range(y0 // bh, (y1 - 1) // bh + 1):
+        for c in range(x0 // bw, (x1 - 1) // bw + 1):
+            need += int(b.GetMetadataItem(f"BLOCK_SIZE_{c}_{r}", "TIFF"))
+    if n == "cog1.tif":
+        gt = ds.GetGeoTransform()
+        te = (gt[0] + x0 * gt[1], gt[3] + y1 * gt[5], gt[0] + x1 * gt[1], gt[3] + y0 * gt[5])
+    ds = None
+print(",".join("%.6f" % v for v in te), need)
+PYEOF
+)"
+echo "window: --te $TE; blocks under it: $NEED bytes"
+stats >/dev/null
+for r in $(seq "$ROUNDS"); do
+	timed "gomean local --te" "$W/bin/gomean" mean --overwrite --te "$TE" -o "$W/wlocal.tif" "$W/data/cog1.tif" "$W/data/cog2.tif" "$W/data/strip3.tif"
+	stats >/dev/null
+	timed "gomean http --te" "$W/bin/gomean" mean --overwrite --te "$TE" -o "$W/whttp.tif" "$U/cog1.tif" "$U/cog2.tif" "$U/strip3.tif"
+	cmp "$W/wlocal.tif" "$W/whttp.tif" && echo "round $r: the window over HTTP is byte-identical to local"
+	if [ "${SKIP_GDAL:-0}" != 1 ]; then
+		IFS=, read -r xmin ymin xmax ymax <<<"$TE"
+		$PY bench/peers/make_mean_vrt.py "$W/local.vrt" "$W/data/cog1.tif" "$W/data/cog2.tif" "$W/data/strip3.tif"
+		sed "s#$W/data/#/vsicurl/$U/#g" "$W/local.vrt" >"$W/http.vrt"
+		PYTHONSO=$($PY -c 'import sysconfig, os; print(os.path.join(sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("INSTSONAME")))')
+		timed "gdal --projwin" env PYTHONSO="$PYTHONSO" GDAL_VRT_ENABLE_PYTHON=YES GDAL_NUM_THREADS=ALL_CPUS \
+			GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR CPL_VSIL_CURL_ALLOWED_EXTENSIONS=.tif VSI_CACHE=TRUE \
+			gdal_translate -q -projwin "$xmin" "$ymax" "$xmax" "$ymin" -co TILED=YES -co COMPRESS=DEFLATE "$W/http.vrt" "$W/gdalw.tif"
 	fi
 done

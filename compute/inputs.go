@@ -101,6 +101,9 @@ var maskSuffixes = []string{".msk", ".MSK"}
 
 // openMaskFile opens FILE.msk when it exists (GDAL_TIFF_INTERNAL_MASK=NO).
 func (in *input) openMaskFile(open opener) error {
+	if remote.IsRemote(in.name) {
+		return in.openRemoteMask(open)
+	}
 	for _, suf := range maskSuffixes {
 		name := in.name + suf
 		st, err := os.Stat(name)
@@ -126,7 +129,8 @@ func (in *input) openMaskFile(open opener) error {
 // the .aux.xml wins over the TIFF's tags, and so does a band's
 // NoDataValue there over GDAL_NODATA; a world file counts only when
 // neither has a geotransform. GDAL reads no .prj for a GeoTIFF, and
-// neither does gomean. Sidecars that GDAL would ignore (a damaged
+// neither does gomean. A remote input's sidecars are fetched next to its
+// URL (remote_sidecar.go). Sidecars that GDAL would ignore (a damaged
 // .aux.xml) are ignored with a warning in in.warnings.
 func (in *input) applySidecars() error {
 	im := in.im
@@ -136,10 +140,15 @@ func (in *input) applySidecars() error {
 			in.nodata[b] = bandNoData{true, im.NoData, im.NoDataText}
 		}
 	}
-	if st, err := os.Stat(in.name); err != nil || !st.Mode().IsRegular() {
+	var info *sidecar.Info
+	var err error
+	if remote.IsRemote(in.name) {
+		info, err = readRemoteSidecars(in.name, im.Geo.HasTransform)
+	} else if st, serr := os.Stat(in.name); serr != nil || !st.Mode().IsRegular() {
 		return nil // not a local file: no sidecars
+	} else {
+		info, err = sidecar.Read(in.name)
 	}
-	info, err := sidecar.Read(in.name)
 	if err != nil {
 		return &InputError{Path: in.name, Err: err}
 	}

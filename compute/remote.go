@@ -37,13 +37,16 @@ func defaultRemote() (*remote.Client, error) {
 // early holds the files opened ahead, side by side, by name.
 type remoteScope struct {
 	ctx   context.Context
-	files []*remote.File
+	files []opened
 	early map[string]opened
+	small []string // the names of the sidecars fetched ahead (remoteSmall)
 }
 
-// An opened is the outcome of opening one remote file ahead.
+// An opened is a remote file opened ahead (and the error of opening it),
+// or one in use by reader r.
 type opened struct {
 	f   *remote.File
+	r   *geotiff.Reader
 	err error
 }
 
@@ -51,9 +54,12 @@ type opened struct {
 // waits for one round trip.
 const openAhead = 16
 
+// remoteScopes holds the scope of each run's pool; remoteFiles the
+// remote file each open remote reader reads, for expectRemote.
 var (
 	remoteMu     sync.Mutex
 	remoteScopes = map[*filePool]*remoteScope{}
+	remoteFiles  = map[*geotiff.Reader]*remote.File{}
 )
 
 // bindRemote ties the remote inputs that pool's opener opens to ctx, and
@@ -62,26 +68,29 @@ var (
 func bindRemote(ctx context.Context, pool *filePool, names []string) func() {
 	sc := &remoteScope{ctx: ctx, early: map[string]opened{}}
 	var remotes []string
+	seen := map[string]bool{} // the same URL twice: opened again on use
 	for _, name := range names {
-		if remote.IsRemote(name) {
+		if remote.IsRemote(name) && !seen[name] {
+			seen[name] = true
 			remotes = append(remotes, name)
 		}
 	}
-	if c, err := defaultRemote(); err == nil && len(remotes) > 1 {
-		var mu sync.Mutex
+	if c, err := defaultRemote(); err == nil && len(remotes) > 0 {
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, openAhead)
 		for _, name := range remotes {
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				f, err := c.Open(ctx, name)
-				mu.Lock()
-				if prev, dup := sc.early[name]; dup && prev.f != nil {
-					prev.f.Close() // the same URL twice: opened again on use
+				var side sync.WaitGroup
+				if remoteSidecars(name) {
+					fetchSidecarsAhead(ctx, c, sc, name, &side)
 				}
-				sc.early[name] = opened{f, err}
-				mu.Unlock()
+				f, err := c.Open(ctx, name)
+				remoteMu.Lock()
+				sc.early[name] = opened{f: f, err: err}
+				remoteMu.Unlock()
+				side.Wait()
 			})
 		}
 		wg.Wait()
@@ -94,9 +103,17 @@ func bindRemote(ctx context.Context, pool *filePool, names []string) func() {
 		sc := remoteScopes[pool]
 		delete(remoteScopes, pool)
 		remoteMu.Unlock()
-		for _, f := range sc.files {
-			f.Close()
+		for _, o := range sc.files {
+			remoteMu.Lock()
+			delete(remoteFiles, o.r)
+			remoteMu.Unlock()
+			o.f.Close()
 		}
+		remoteMu.Lock()
+		for _, name := range sc.small {
+			delete(remoteSmall, name)
+		}
+		remoteMu.Unlock()
 		for _, o := range sc.early {
 			if o.f != nil {
 				o.f.Close()
@@ -139,42 +156,11 @@ func openRemote(pool *filePool, name string) (*geotiff.Reader, error) {
 	}
 	if sc != nil {
 		remoteMu.Lock()
-		sc.files = append(sc.files, f)
+		sc.files = append(sc.files, opened{f: f, r: r})
 		remoteMu.Unlock()
 	}
-	if im := r.Image(); im != nil {
-		f.Prefetch(firstRow(im))
-	}
+	remoteMu.Lock()
+	remoteFiles[r] = f
+	remoteMu.Unlock()
 	return r, nil
-}
-
-// prefetchBytes caps what is asked for ahead of the pipeline at open.
-const prefetchBytes = 8 << 20
-
-// firstRow returns the byte span of the blocks of im's first 256 rows
-// (plane 0), which the pipeline reads first, as far as they lie in order
-// in the file, at most prefetchBytes; 0, 0 when there is none.
-func firstRow(im *geotiff.Image) (off, n int64) {
-	offs, counts := im.Fields.Get(geotiff.TagTileOffsets), im.Fields.Get(geotiff.TagTileByteCounts)
-	if offs == nil || counts == nil {
-		offs, counts = im.Fields.Get(geotiff.TagStripOffsets), im.Fields.Get(geotiff.TagStripByteCounts)
-	}
-	if offs == nil || counts == nil {
-		return 0, 0
-	}
-	o, c := offs.Uints(), counts.Uints()
-	g := im.Grid()
-	rows := max(1, (256+g.TileHeight-1)/max(1, g.TileHeight))
-	k := min(g.Across()*rows, len(o), len(c))
-	if k == 0 {
-		return 0, 0
-	}
-	start, end := o[0], o[0]
-	for i := range k {
-		if o[i] < end || o[i]-end > 64<<10 || c[i] > prefetchBytes || o[i]+c[i]-start > prefetchBytes {
-			break // out of order, far apart, or enough
-		}
-		end = o[i] + c[i]
-	}
-	return int64(start), int64(end - start)
 }

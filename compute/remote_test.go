@@ -3,15 +3,18 @@ package compute
 import (
 	"bytes"
 	"context"
+	"image"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/gomean/gomean/geotiff"
+	"github.com/gomean/gomean/remote"
 	"github.com/gomean/gomean/remote/remotetest"
 )
 
@@ -119,16 +122,60 @@ func TestRemoteS3MatchesLocal(t *testing.T) {
 	}
 }
 
-func TestFirstRow(t *testing.T) {
+func TestBlockSpans(t *testing.T) {
 	r, err := geotiff.Open(filepath.Join("..", "testdata", "dem", "dem_a.tif"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	im := r.Image()
+	im := r.Image() // 600×500 px in 256² tiles: 3×2
 	offs, counts := im.Fields.Get(geotiff.TagTileOffsets).Uints(), im.Fields.Get(geotiff.TagTileByteCounts).Uints()
-	off, n := firstRow(im) // 600 px wide in 256² tiles: 3 across
-	if off != int64(offs[0]) || off+n != int64(offs[2]+counts[2]) {
-		t.Errorf("firstRow = %d+%d, want %d to %d", off, n, offs[0], offs[2]+counts[2])
+	span := func(i int) remote.Span { return remote.Span{Off: int64(offs[i]), Len: int64(counts[i])} }
+	tests := []struct {
+		name      string
+		win       image.Rectangle
+		all, head []int
+	}{
+		{"empty", image.Rectangle{}, nil, nil},
+		{"one tile", image.Rect(10, 10, 20, 20), []int{0}, []int{0}},
+		{"tile edges", image.Rect(255, 255, 257, 257), []int{0, 1, 3, 4}, []int{0, 1}},
+		{"right column", image.Rect(590, 0, 600, 500), []int{2, 5}, []int{2}},
+		{"everything", image.Rect(0, 0, im.Width, im.Height), []int{0, 1, 2, 3, 4, 5}, []int{0, 1, 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			all, head := blockSpans(im, tt.win, []int{0})
+			var wantAll, wantHead []remote.Span
+			for _, i := range tt.all {
+				wantAll = append(wantAll, span(i))
+			}
+			for _, i := range tt.head {
+				wantHead = append(wantHead, span(i))
+			}
+			if !slices.Equal(all, wantAll) || !slices.Equal(head, wantHead) {
+				t.Errorf("blockSpans(%v) = %v, %v; want %v, %v", tt.win, all, head, wantAll, wantHead)
+			}
+		})
+	}
+}
+
+func TestPrefetchSpan(t *testing.T) {
+	tests := []struct {
+		name   string
+		spans  []remote.Span
+		off, n int64
+	}{
+		{"none", nil, 0, 0},
+		{"one", []remote.Span{{Off: 100, Len: 50}}, 100, 50},
+		{"out of order", []remote.Span{{Off: 300, Len: 10}, {Off: 100, Len: 50}}, 100, 210},
+		{"capped", []remote.Span{{Off: 0, Len: prefetchBytes - 10}, {Off: prefetchBytes, Len: 20}}, 0, prefetchBytes - 10},
+		{"one too big", []remote.Span{{Off: 5, Len: prefetchBytes + 1}, {Off: prefetchBytes + 10, Len: 1}}, 5, prefetchBytes + 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if off, n := prefetchSpan(tt.spans); off != tt.off || n != tt.n {
+				t.Errorf("prefetchSpan = %d, %d; want %d, %d", off, n, tt.off, tt.n)
+			}
+		})
 	}
 }

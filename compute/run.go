@@ -100,6 +100,7 @@ func run(ctx context.Context, cfg Config, names []string, readers []*geotiff.Rea
 	if err := p.setupShard(names); err != nil {
 		return err
 	}
+	p.expectRemote()
 	w, err := p.createOutput(ctx, output)
 	if err != nil {
 		return fmt.Errorf("create output: %w", err)
@@ -357,7 +358,9 @@ const probeDecodes = 2
 // probe reports, before the output is created, an input whose compression
 // or sample type cannot be decoded (every input, from its tags), and a
 // first block that does not decode (the first inputs only: with thousands
-// of small inputs, decoding one block of each would double the run).
+// of small inputs, decoding one block of each would double the run). The
+// block is the first one the run reads, so that a window of a remote
+// input fetches no other.
 func probe(srcs []*source) error {
 	var buf []byte
 	for k, s := range srcs {
@@ -367,8 +370,12 @@ func probe(srcs []*source) error {
 		if k >= probeDecodes || s.im.NumTiles() == 0 || s.im.TileBytes() > probeLimit {
 			continue
 		}
+		i, ok := s.probeBlock()
+		if !ok {
+			continue
+		}
 		var err error
-		if buf, err = s.r.ReadTile(s.im, 0, buf); err != nil {
+		if buf, err = s.r.ReadTile(s.im, i, buf); err != nil {
 			return &InputError{Path: s.name, Err: err}
 		}
 	}

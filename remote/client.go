@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"container/list"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -113,26 +115,15 @@ func (c *Client) Stats() Stats { return c.stats.snapshot() }
 // by downloading the whole file. ctx bounds every request of the file,
 // until Close.
 func (c *Client) Open(ctx context.Context, name string) (*File, error) {
-	loc, err := Parse(name)
+	t, err := c.target(name)
 	if err != nil {
 		return nil, err
-	}
-	var t target
-	switch loc.Kind {
-	case HTTP:
-		t = &httpTarget{url: loc.URL}
-	case S3:
-		cfg, err := c.s3Config()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		t = cfg.target(loc.Bucket, loc.Key)
 	}
 	fctx, cancel := context.WithCancel(ctx)
 	f := &File{c: c, name: name, t: t, ctx: fctx, cancel: cancel, blocks: map[int64]*block{},
 		sem: make(chan struct{}, c.opts.PerFile)}
 	f.stats.parent = &c.stats
-	p, err := c.getRange(fctx, t, 0, c.opts.HeaderBytes, true, &f.stats)
+	p, err := c.getRange(fctx, t, 0, c.opts.HeaderBytes, true, "", &f.stats)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -148,6 +139,7 @@ func (c *Client) Open(ctx context.Context, name string) (*File, error) {
 	default:
 		f.size = p.total
 	}
+	f.etag, f.lastMod = p.etag, p.lastMod
 	c.mu.Lock()
 	c.files++
 	if f.local == nil {
@@ -157,15 +149,94 @@ func (c *Client) Open(ctx context.Context, name string) (*File, error) {
 	return f, nil
 }
 
+// target returns the target of the remote file name.
+func (c *Client) target(name string) (target, error) {
+	loc, err := Parse(name)
+	if err != nil {
+		return nil, err
+	}
+	if loc.Kind == S3 {
+		cfg, err := c.s3Config()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return cfg.target(loc.Bucket, loc.Key), nil
+	}
+	return &httpTarget{url: loc.URL}, nil
+}
+
+// ReadSmall returns the first limit bytes of the remote file name (all
+// of it when shorter: a sidecar file), in one request, retried as any
+// other. A file that the server answers with a client error (4xx: 404,
+// and also 401 and 403, as S3 answers for a missing key to a caller that
+// may not list the bucket) is taken as absent: nil and no error. Other
+// failures are errors naming the URL.
+func (c *Client) ReadSmall(ctx context.Context, name string, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("%s: read limit %d: want > 0", name, limit)
+	}
+	t, err := c.target(name)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.getRange(ctx, t, 0, limit, true, "", &c.stats)
+	var re *Error
+	switch {
+	case errors.As(err, &re) && re.Status >= 400 && re.Status < 500:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case p.file != nil:
+		defer removeTemp(p.file)
+		b := make([]byte, min(p.total, limit))
+		if _, err := p.file.ReadAt(b, 0); err != nil {
+			return nil, fmt.Errorf("%s: temporary copy: %w", t.display(), err)
+		}
+		return b, nil
+	case p.whole:
+		return p.data[:min(int64(len(p.data)), limit)], nil
+	}
+	n := 0
+	for _, ch := range p.chunks {
+		n += len(ch)
+	}
+	b := make([]byte, 0, n) // not nil, even when empty
+	for _, ch := range p.chunks {
+		b = append(b, ch...)
+	}
+	return b, nil
+}
+
+// Sidecars reports whether the files next to the remote file name
+// (name+".aux.xml", name+".msk", ...) are to be looked for, as GDAL's
+// /vsicurl/ and /vsis3/ look for them: yes, unless
+// GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR (GDAL's setting that stops its
+// own look-ups), and never for an http(s) URL with a query string (a
+// signed URL signs one object: its siblings cannot be reached with it).
+func (c *Client) Sidecars(name string) bool {
+	env := c.opts.Env
+	if env == nil {
+		env = os.Getenv
+	}
+	if strings.EqualFold(strings.TrimSpace(env("GDAL_DISABLE_READDIR_ON_OPEN")), "EMPTY_DIR") {
+		return false
+	}
+	loc, err := Parse(name)
+	return err == nil && (loc.Kind != HTTP || !strings.Contains(loc.URL, "?"))
+}
+
 // httpTarget is a plain http(s) URL.
 type httpTarget struct{ url string }
 
-func (t *httpTarget) request(ctx context.Context, rng string) (*http.Request, error) {
+func (t *httpTarget) request(ctx context.Context, rng, ifMatch string) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Range", rng)
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
 	req.Header.Set("User-Agent", "gomean")
 	return req, nil
 }

@@ -17,7 +17,14 @@
 // requests that merge ranges less than GapBytes apart; reads that go
 // forward start a read-ahead that doubles up to ReadaheadBytes and is
 // requested before the reads reach it, so several requests are in flight
-// while the caller decodes.
+// while the caller decodes. A caller that knows which ranges it will read
+// (the tiles under a window) says so with [File.Expect]: read-ahead then
+// fetches those only.
+//
+// The first answer's ETag, Last-Modified and size are kept; a later answer
+// that differs fails the read ("changed while being read"), and requests
+// carry If-Match when the ETag is strong. [Client.ReadSmall] fetches a
+// small file (a sidecar) in one request, a client error meaning none.
 //
 // Transient failures (5xx, 429, 408, timeouts, reset connections, bodies
 // shorter than announced) are retried with exponential backoff and full

@@ -75,8 +75,8 @@ var errIdle = errors.New("no data received within the timeout")
 // A target builds the requests for one remote object.
 type target interface {
 	// request returns a GET request for the object with the given Range
-	// header value.
-	request(ctx context.Context, rng string) (*http.Request, error)
+	// header value, and an If-Match header when ifMatch is set.
+	request(ctx context.Context, rng, ifMatch string) (*http.Request, error)
 	// display is the object's name in messages.
 	display() string
 	// explain turns an error status and the start of its body into a
@@ -91,7 +91,9 @@ type part struct {
 	off    int64
 	chunks [][]byte
 	total  int64
-	data   []byte // the whole object, when whole and small
+	// etag and lastMod are the response's ETag and Last-Modified headers.
+	etag, lastMod string
+	data          []byte // the whole object, when whole and small
 	// whole is set when the server sent the whole object instead of the
 	// range (first requests only): then data holds it, or file does.
 	whole bool
@@ -103,12 +105,14 @@ type part struct {
 // object is downloaded once (into memory when small, else into a
 // temporary file) and returned with whole set; a later request that gets
 // the whole object fails instead, so no tile ever costs a full download.
-func (c *Client) getRange(ctx context.Context, t target, off, n int64, first bool, st *counters) (*part, error) {
+// ifMatch, when set, is sent as If-Match: a 412 answer means the object
+// changed.
+func (c *Client) getRange(ctx context.Context, t target, off, n int64, first bool, ifMatch string, st *counters) (*part, error) {
 	rng := fmt.Sprintf("bytes=%d-%d", off, off+n-1)
 	deadline := time.Now().Add(c.opts.RetryTime)
 	delay := c.opts.RetryDelay
 	for attempt := 1; ; attempt++ {
-		p, err, retry, after := c.attempt(ctx, t, rng, off, n, first, st)
+		p, err, retry, after := c.attempt(ctx, t, rng, off, n, first, ifMatch, st)
 		if err == nil {
 			return p, nil
 		}
@@ -145,7 +149,7 @@ func (c *Client) getRange(ctx context.Context, t target, off, n int64, first boo
 
 // attempt sends one request. retry says whether a failure is worth
 // another try, after how long the server asked to wait.
-func (c *Client) attempt(ctx context.Context, t target, rng string, off, n int64, first bool, st *counters) (p *part, err error, retry bool, after time.Duration) {
+func (c *Client) attempt(ctx context.Context, t target, rng string, off, n int64, first bool, ifMatch string, st *counters) (p *part, err error, retry bool, after time.Duration) {
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	timer := time.AfterFunc(c.opts.Timeout, func() { cancel(errIdle) })
@@ -155,7 +159,7 @@ func (c *Client) attempt(ctx context.Context, t target, rng string, off, n int64
 			err, retry = &Error{URL: t.display(), Range: rng, Msg: fmt.Sprintf("no data for %v", c.opts.Timeout)}, true
 		}
 	}()
-	req, err := t.request(actx, rng)
+	req, err := t.request(actx, rng, ifMatch)
 	if err != nil {
 		return nil, err, false, 0
 	}
@@ -181,7 +185,7 @@ func (c *Client) attempt(ctx context.Context, t target, rng string, off, n int64
 				Msg: fmt.Sprintf("the server sent bytes %d-%d, want %d-%d", start, end, off, want)}, false, 0
 		}
 		// Read straight into block-sized buffers, which the cache keeps.
-		p := &part{off: off, total: total}
+		p := &part{off: off, total: total, etag: resp.Header.Get("ETag"), lastMod: resp.Header.Get("Last-Modified")}
 		bs := c.opts.BlockBytes
 		for pos := start; pos <= end; {
 			chunk := make([]byte, min(bs-pos%bs, end+1-pos))
@@ -206,7 +210,13 @@ func (c *Client) attempt(ctx context.Context, t target, rng string, off, n int64
 			return nil, &Error{URL: t.display(), Status: resp.StatusCode,
 				Msg: "downloading the whole file (the server ignores Range requests)", Err: cleanNetErr(err)}, transient(err), 0
 		}
+		p.etag, p.lastMod = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 		return p, nil, false, 0
+	case http.StatusPreconditionFailed:
+		if ifMatch != "" {
+			return nil, &Error{URL: t.display(), Range: rng, Status: resp.StatusCode,
+				Msg: "the file changed while being read: its ETag is no longer " + ifMatch + ", the one it had when opened; run again"}, false, 0
+		}
 	case http.StatusRequestedRangeNotSatisfiable:
 		if first && off == 0 {
 			// An empty object has no byte 0.

@@ -24,6 +24,10 @@ type File struct {
 	sem    chan struct{} // requests in flight for this file
 	stats  counters
 
+	// etag and lastMod are the ETag and Last-Modified of the first
+	// response: a later one that differs means the file changed.
+	etag, lastMod string
+
 	// local holds the whole file when its server ignores Range (tmp is
 	// its temporary file, if any).
 	local io.ReaderAt
@@ -35,6 +39,9 @@ type File struct {
 	streams [4]stream
 	tick    uint64
 	closed  bool
+	// expect, when set, holds the blocks the job will read, as sorted,
+	// disjoint runs: read-ahead fetches only those (see Expect).
+	expect []run
 }
 
 // A block is BlockBytes of the file (less for the last one): cached when
@@ -140,10 +147,10 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // Prefetch tells f that bytes [off, off+n) will be read soon, front to
-// back: the missing ones are fetched in the background (merged, in pieces
-// side by side), and reads from off on continue as a stream, with
-// read-ahead past off+n. It does not wait, and reading is correct without
-// it.
+// back: the missing ones (those of the plan, after Expect) are fetched in
+// the background (merged, in pieces side by side), and reads from off on
+// continue as a stream, with read-ahead past off+n. It does not wait, and
+// reading is correct without it.
 func (f *File) Prefetch(off, n int64) {
 	if f.local != nil || off < 0 || n <= 0 || off >= f.size {
 		return
@@ -250,6 +257,17 @@ func (f *File) plan(b0, b1 int64) (need []*block, pending bool, err error) {
 // fetchMissing queues read-ahead requests of at most maxb blocks for the
 // blocks of [s, e) that are neither cached nor pending.
 func (f *File) fetchMissing(s, e, maxb int64) {
+	if f.expect != nil {
+		for k := f.planFrom(s); k < len(f.expect) && f.expect[k].s < e; k++ {
+			f.fetchRun(max(s, f.expect[k].s), min(e, f.expect[k].e), maxb)
+		}
+		return
+	}
+	f.fetchRun(s, e, maxb)
+}
+
+// fetchRun is fetchMissing without regard to the plan.
+func (f *File) fetchRun(s, e, maxb int64) {
 	run := int64(-1)
 	for i := s; i < e; i++ {
 		if f.blocks[i] == nil {
@@ -318,7 +336,9 @@ func (f *File) enqueue(s, e int64, demand bool, maxb int64) {
 // at least half its read-ahead requested ahead of the read, doubling it
 // each time it runs short (from twice the read's size, at least 64 KiB).
 // A read starts a stream when the block before it is held: the reads go
-// forward.
+// forward. With a plan (Expect), read-ahead is counted in planned blocks
+// only (fetchMissing skips the others), and any read of planned blocks
+// starts a stream.
 func (f *File) readahead(b0, b1 int64) (s, e int64) {
 	c := f.c
 	o := &c.opts
@@ -336,15 +356,18 @@ func (f *File) readahead(b0, b1 int64) (s, e int64) {
 			continue
 		}
 		st.tick = f.tick
-		if st.next-b1 >= min(max(st.ra, 2*read), maxRA)/2 {
+		if f.count(b1, st.next) >= min(max(st.ra, 2*read), maxRA)/2 {
 			return 0, 0 // enough requested ahead
 		}
 		st.ra = min(max(2*st.ra, 2*read), maxRA)
-		s, e = max(st.next, b1), min(b1+st.ra, last)
+		s, e = max(st.next, b1), f.advance(b1, st.ra)
 		st.next = max(st.next, e)
 		return s, e
 	}
-	if b0 == 0 || f.blocks[b0-1] == nil || b1 >= last {
+	if b1 >= last {
+		return 0, 0
+	}
+	if f.expect == nil && (b0 == 0 || f.blocks[b0-1] == nil) || f.expect != nil && f.count(b0, b1) == 0 {
 		return 0, 0
 	}
 	old := 0
@@ -354,7 +377,7 @@ func (f *File) readahead(b0, b1 int64) (s, e int64) {
 		}
 	}
 	ra := min(max((64<<10)/o.BlockBytes, 2*read), maxRA)
-	e = min(b1+ra, last)
+	e = f.advance(b1, ra)
 	f.streams[old] = stream{start: b0, next: e, ra: ra, tick: f.tick}
 	return b1, e
 }
@@ -421,9 +444,9 @@ func (f *File) fetch(r *request) {
 	bs := c.opts.BlockBytes
 	off := r.start * bs
 	n := min(r.end*bs, f.size) - off
-	p, err := c.getRange(f.ctx, f.t, off, n, false, &f.stats)
-	if err == nil && p.total >= 0 && p.total != f.size {
-		err = &Error{URL: f.t.display(), Status: 206, Msg: fmt.Sprintf("the file is now %d bytes, was %d when opened: it changed while being read", p.total, f.size)}
+	p, err := c.getRange(f.ctx, f.t, off, n, false, f.ifMatch(), &f.stats)
+	if err == nil {
+		err = f.same(p, fmt.Sprintf("bytes=%d-%d", off, off+n-1))
 	}
 	c.mu.Lock()
 	if err != nil {

@@ -240,12 +240,15 @@ type s3Target struct {
 	url         string
 }
 
-func (t *s3Target) request(ctx context.Context, rng string) (*http.Request, error) {
+func (t *s3Target) request(ctx context.Context, rng, ifMatch string) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Range", rng)
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
 	req.Header.Set("User-Agent", "gomean")
 	req.Header.Set("X-Amz-Content-Sha256", emptySHA256)
 	if t.cfg.creds != nil {

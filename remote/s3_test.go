@@ -3,12 +3,16 @@ package remote
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomean/gomean/remote/remotetest"
 )
@@ -35,6 +39,21 @@ func TestS3(t *testing.T) {
 				t.Errorf("%s: %+v for %d bytes", name, st, len(data))
 			}
 		}
+	})
+	t.Run("replaced while read", func(t *testing.T) {
+		// Through the API, so that the object has an ETag.
+		c := NewClient(Options{Env: envOf(s3.Env()), RetryDelay: 1})
+		putObject(t, c, "remote-test", "changing.tif", data)
+		f := openTest(t, c, "s3://remote-test/changing.tif")
+		if f.ifMatch() == "" {
+			t.Fatalf("no strong ETag from S3 (%q): If-Match not sent", f.etag)
+		}
+		putObject(t, c, "remote-test", "changing.tif", testData(len(data), 12)) // same size
+		_, err := f.ReadAt(make([]byte, 1000), 500_000)
+		if err == nil || !strings.Contains(err.Error(), "changed while being read") || !strings.Contains(err.Error(), "s3://remote-test/changing.tif") {
+			t.Fatalf("read after the object was replaced: %v, want a change error naming it", err)
+		}
+		t.Log(err)
 	})
 	t.Run("small object", func(t *testing.T) {
 		c := NewClient(Options{Env: envOf(s3.Env())})
@@ -137,5 +156,37 @@ func TestS3Config(t *testing.T) {
 	}
 	if _, err := loadS3Config(envOf(map[string]string{"AWS_ENDPOINT_URL": "ftp://x", "AWS_NO_SIGN_REQUEST": "YES", "AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull})); err == nil {
 		t.Error("ftp endpoint: no error")
+	}
+}
+
+// putObject stores data as bucket/key with a signed S3 PutObject.
+func putObject(t *testing.T, c *Client, bucket, key string, data []byte) {
+	t.Helper()
+	cfg, err := c.s3Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, cfg.target(bucket, key).url, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	req.Header.Set("X-Amz-Content-Sha256", hash)
+	creds, err := cfg.creds.Retrieve(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.signer.SignHTTP(ctx, creds, req, hash, "s3", cfg.region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("PUT %s/%s: %s", bucket, key, resp.Status)
 	}
 }

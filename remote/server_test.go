@@ -33,6 +33,16 @@ type faultServer struct {
 	stalls  atomic.Int64 // send nothing until the client gives up
 	status  atomic.Int64 // answer every request with this status (0: off)
 
+	// Versions: from request swapAt on (0: never), alt replaces files.
+	// etags sends an ETag per version (honouring If-Match unless
+	// ignoreIfMatch), modTimes a Last-Modified per version.
+	swapAt        atomic.Int64
+	alt           map[string][]byte
+	etags         bool
+	ignoreIfMatch bool
+	modTimes      bool
+	ifMatch       atomic.Int64 // requests that carried If-Match
+
 	requests atomic.Int64
 	bytes    atomic.Int64
 	inFlight atomic.Int64
@@ -99,7 +109,26 @@ func (s *faultServer) serve(w http.ResponseWriter, r *http.Request) {
 	if s.delay > 0 {
 		time.Sleep(s.delay)
 	}
-	data, ok := s.files[strings.TrimPrefix(r.URL.Path, "/")]
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	data, ok := s.files[name]
+	version, mod := `"v1"`, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if at := s.swapAt.Load(); at > 0 && n >= at {
+		if d, found := s.alt[name]; found {
+			data, ok, version, mod = d, true, `"v2"`, mod.Add(time.Hour)
+		}
+	}
+	if r.Header.Get("If-Match") != "" {
+		s.ifMatch.Add(1)
+	}
+	if s.etags {
+		w.Header().Set("ETag", version)
+		if s.ignoreIfMatch {
+			r.Header.Del("If-Match")
+		}
+	}
+	if !s.modTimes {
+		mod = time.Time{}
+	}
 	switch {
 	case !ok:
 		http.NotFound(w, r)
@@ -138,7 +167,7 @@ func (s *faultServer) serve(w http.ResponseWriter, r *http.Request) {
 		w.(http.Flusher).Flush()
 		panic(http.ErrAbortHandler)
 	}
-	http.ServeContent(cw, r, "", time.Time{}, bytes.NewReader(data))
+	http.ServeContent(cw, r, "", mod, bytes.NewReader(data))
 }
 
 // testData returns n reproducible pseudo-random bytes.

@@ -99,9 +99,9 @@ func (n *xmlNode) value() (string, bool) {
 // childValue is the value of the first child element named name.
 func (n *xmlNode) childValue(name string) (string, bool) { return n.child(name).value() }
 
-// readPAM reads the PAM file aux into i.
-func (i *Info) readPAM(aux string) error {
-	b, err := readSmall(aux, maxAuxBytes)
+// readPAM reads the PAM file aux, which get fetches, into i.
+func (i *Info) readPAM(aux string, get Fetch) error {
+	b, err := readSmall(get, aux, maxAuxBytes)
 	if err != nil || b == nil {
 		return err
 	}

@@ -126,11 +126,11 @@ const (
 // GDAL_GEOREF_SOURCES or GDAL_PAM_ENABLED.
 func Read(path string) (*Info, error) {
 	info := &Info{}
-	if err := info.readPAM(path + auxSuffix); err != nil {
+	if err := info.readPAM(path+auxSuffix, readHead); err != nil {
 		return nil, err
 	}
 	if !info.HasTransform {
-		if err := info.readWorld(path); err != nil {
+		if err := info.readWorld(path, readHead); err != nil {
 			return nil, err
 		}
 	}
@@ -139,6 +139,34 @@ func Read(path string) (*Info, error) {
 		return nil, err
 	} else if ok {
 		info.warnf("%s: ignored: GDAL's GTiff driver does not read .prj files", prj)
+	}
+	if len(info.Files) == 0 && len(info.Warnings) == 0 {
+		return nil, nil
+	}
+	return info, nil
+}
+
+// A Fetch returns the first limit bytes of the file name (all of it when
+// shorter), or nil and no error when there is no such file. [ReadWith]
+// reads sidecars through one, for rasters that are not local files.
+type Fetch func(name string, limit int64) ([]byte, error)
+
+// ReadWith is [Read] for a raster whose sidecars fetch reads, such as a
+// remote raster: the names it asks for are path with the sidecar's suffix
+// (path+".aux.xml", then the world file names). World files are looked
+// for only when world is set and the PAM file gives no geotransform:
+// a caller whose raster has a geotransform of its own, which wins over a
+// world file, passes false and saves those six look-ups. It does not look
+// for a .prj, which only Read's warning uses.
+func ReadWith(path string, fetch Fetch, world bool) (*Info, error) {
+	info := &Info{}
+	if err := info.readPAM(path+auxSuffix, fetch); err != nil {
+		return nil, err
+	}
+	if world && !info.HasTransform {
+		if err := info.readWorld(path, fetch); err != nil {
+			return nil, err
+		}
 	}
 	if len(info.Files) == 0 && len(info.Warnings) == 0 {
 		return nil, nil
@@ -162,10 +190,11 @@ func exists(name string) (bool, error) {
 	return st.Mode().IsRegular(), nil
 }
 
-// readSmall returns the content of name, or nil when it does not exist or
-// is not a regular file; a file over limit bytes is an error.
-func readSmall(name string, limit int64) ([]byte, error) {
-	b, err := readHead(name, limit+1)
+// readSmall returns the content of name that get fetches, or nil when it
+// does not exist (locally: or is not a regular file); a file over limit
+// bytes is an error.
+func readSmall(get Fetch, name string, limit int64) ([]byte, error) {
+	b, err := get(name, limit+1)
 	if err == nil && int64(len(b)) > limit {
 		return nil, fmt.Errorf("sidecar: %s: size exceeds limit %d bytes", name, limit)
 	}

@@ -168,10 +168,10 @@ func TestReadErrors(t *testing.T) {
 	if err := os.WriteFile(big, make([]byte, 101), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readSmall(big, 100); err == nil || !strings.Contains(err.Error(), "big.aux.xml: size exceeds limit 100") {
+	if _, err := readSmall(readHead, big, 100); err == nil || !strings.Contains(err.Error(), "big.aux.xml: size exceeds limit 100") {
 		t.Fatalf("readSmall error %v", err)
 	}
-	if _, err := readSmall(filepath.Join(file, "x"), 100); err == nil || errors.Is(err, fs.ErrNotExist) {
+	if _, err := readSmall(readHead, filepath.Join(file, "x"), 100); err == nil || errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("readSmall below a file: %v", err)
 	}
 }

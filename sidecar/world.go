@@ -32,10 +32,11 @@ func worldFileNames(path string) []string {
 	return names
 }
 
-// readWorld sets the transform from the first valid world file of path.
-func (i *Info) readWorld(path string) error {
+// readWorld sets the transform from the first valid world file of path,
+// which get fetches.
+func (i *Info) readWorld(path string, get Fetch) error {
 	for _, name := range worldFileNames(path) {
-		b, err := readHead(name, maxWorldBytes)
+		b, err := get(name, maxWorldBytes)
 		if err != nil {
 			return err
 		}

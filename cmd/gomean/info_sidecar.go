@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/gomean/gomean/geotiff"
 	"github.com/gomean/gomean/sidecar"
 )
@@ -11,7 +13,7 @@ import (
 // without either geotransform. It returns the copy, the sidecar's info
 // (nil without sidecars) and the WKT of a CRS that has no EPSG code.
 func applySidecars(name string, im *geotiff.Image) (*geotiff.Image, *sidecar.Info, string) {
-	info, err := sidecar.Read(name)
+	info, err := readSidecars(context.Background(), name, im.Geo.HasTransform)
 	if err != nil || info == nil {
 		return im, nil, ""
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomean/gomean/geotiff"
 	"github.com/gomean/gomean/remote"
+	"github.com/gomean/gomean/sidecar"
 )
 
 // openRaster opens a local file, or a remote input (a URL, /vsicurl/,
@@ -33,4 +34,24 @@ func openRaster(ctx context.Context, name string) (r *geotiff.Reader, done func(
 		return nil, nil, err
 	}
 	return r, func() { f.Close() }, nil
+}
+
+// readSidecars reads the sidecars of name as sidecar.Read does, over the
+// network for a remote raster (see remote.Client.Sidecars): its PAM file,
+// and its world files when the TIFF has no geotransform (hasTransform).
+func readSidecars(ctx context.Context, name string, hasTransform bool) (*sidecar.Info, error) {
+	if !remote.IsRemote(name) {
+		return sidecar.Read(name)
+	}
+	opts, err := remote.ParseOptions(os.Getenv("GOMEAN_REMOTE"))
+	if err != nil {
+		return nil, fmt.Errorf("GOMEAN_REMOTE: %w", err)
+	}
+	c := remote.NewClient(opts)
+	if !c.Sidecars(name) {
+		return nil, nil
+	}
+	return sidecar.ReadWith(name, func(n string, limit int64) ([]byte, error) {
+		return c.ReadSmall(ctx, n, limit)
+	}, !hasTransform)
 }
