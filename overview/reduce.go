@@ -1,14 +1,17 @@
 // Package overview computes the reduced-resolution levels of a tiled
-// raster as GDAL's overview builders do: each level halves the one above
-// it (level k+1 from level k, as GDAL's COG driver and gdaladdo cascade),
-// one 2×2 block of source pixels per overview pixel. Level sizes are
-// rounded down, as GDAL 3.6's COG driver sizes them; where a level has an
-// odd width or height its last column or row has no block of its own
-// (GDAL spreads it over its blocks instead; see docs/COG.md).
+// raster as GDAL 3.6's overview builders do (gcore/overview.cpp, as its
+// COG driver and gdaladdo run it): each level is computed from the one
+// above it (level k+1 from level k), its size rounded down as the COG
+// driver sizes them. Where the level above has an even size the windows
+// are exact 2×2 blocks; where it has an odd size 2n+1, GDAL maps it onto n
+// pixels with a ratio of 2 + 1/n, so its AVERAGE windows are three pixels
+// wide with fractional weights at both ends, and so are this package's
+// (see window.go).
 //
-// Tiles have even sizes, so a 2×2 block never straddles two tiles: a
-// source tile reduces into one quarter of one tile of the next level, and
-// a [Builder] only keeps the overview tiles whose sources are not all in.
+// A [Builder] takes full-resolution tiles in any order and keeps, per
+// level, the overview tiles whose sources are not all in, and the two
+// edge rows and columns of the source tiles that a window straddling two
+// tiles still needs.
 package overview
 
 import (
@@ -25,16 +28,21 @@ type Method int
 
 // Methods.
 const (
-	// Average is the mean of the valid samples of each 2×2 block, as
-	// gdaladdo -r average: invalid samples are skipped, and the overview
-	// sample is invalid (the fill value) only when all four are. Integer
-	// types are rounded half away from zero, as GDAL rounds.
+	// Average is the weighted mean of the valid samples of each window
+	// (a 2×2 block where the level above has even sizes), as gdaladdo -r
+	// average: invalid samples are skipped, and the overview sample is
+	// invalid (the fill value) only when all are. As GDAL 3.6, the sums
+	// are in float64 of the samples as float32, the result goes through
+	// float32 and is rounded half away from zero (in float32) for integer
+	// types, except Byte, Int8 and UInt16, which GDAL sums exactly and
+	// rounds in float64.
 	Average Method = iota
-	// Nearest takes the top-left sample of each 2×2 block, as GDAL does
-	// for a factor of 2.
+	// Nearest takes the sample at int(0.5 + j·ratio) of the level above:
+	// the top-left one of each 2×2 block where sizes are even.
 	Nearest
-	// Mode takes the most frequent valid value of each 2×2 block, the first
-	// in row-major order among equally frequent ones, for categorical data.
+	// Mode takes the most frequent valid value of each window, counted in
+	// row-major order, the value that first reached the highest count
+	// winning ties (GDAL's rule), for categorical data.
 	Mode
 )
 
@@ -138,7 +146,7 @@ func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy
 			if dvalid != nil {
 				var any byte
 				for k := range n {
-					if valid == nil || valid[px[k]] != 0 {
+					if (valid == nil || valid[px[k]] != 0) && (m != Nearest || k == 0) {
 						any = 255
 					}
 				}
@@ -166,38 +174,74 @@ func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
 		}
 		return vals[0]
 	case Mode:
-		best, bestN := t.Fill, 0
-		for i, v := range vals {
-			if !ok[i] {
-				continue
-			}
-			c := 0
-			for j := i; j < len(vals); j++ {
-				if ok[j] && (vals[j] == v || v != v && vals[j] != vals[j]) {
-					c++
-				}
-			}
-			if c > bestN {
-				best, bestN = v, c
-			}
-		}
-		return best
+		return t.mode(vals, ok)
 	}
 	sum, n := 0.0, 0
 	for i, v := range vals {
 		if ok[i] {
-			sum += v
+			sum += t.in(v)
 			n++
 		}
 	}
 	if n == 0 {
 		return t.Fill
 	}
-	v := sum / float64(n)
-	if !t.Type.IsFloat() {
-		v = math.Round(v)
+	return t.out(sum / float64(n))
+}
+
+// mode returns the value that first reaches the highest count among the
+// valid vals, in order, or Fill when none is valid.
+func (t *Tiling) mode(vals []float64, ok []bool) float64 {
+	best, bestN := t.Fill, 0
+	for i, v := range vals {
+		if !ok[i] {
+			continue
+		}
+		c := 0
+		for j := 0; j <= i; j++ {
+			if ok[j] && (vals[j] == v || v != v && vals[j] != vals[j]) {
+				c++
+			}
+		}
+		if c > bestN {
+			best, bestN = v, c
+		}
 	}
-	return v
+	return best
+}
+
+// exact reports whether GDAL 3.6 averages the type in float64 (its Byte
+// and UInt16 working types; Int8 is Byte there) rather than in float32.
+func (t *Tiling) exact() bool {
+	return t.Type == geotiff.Uint8 || t.Type == geotiff.Int8 || t.Type == geotiff.Uint16
+}
+
+// in returns sample v as GDAL's working type holds it.
+func (t *Tiling) in(v float64) float64 {
+	if t.exact() {
+		return v
+	}
+	return float64(float32(v))
+}
+
+// out converts an average to the value GDAL 3.6 stores: Byte and UInt16
+// rounded half up in float64; other types through float32, integer types
+// rounded half away from zero in float32 (GDAL's GDALCopyWord). Put
+// clamps it to the type's range.
+func (t *Tiling) out(v float64) float64 {
+	if t.exact() {
+		return math.Floor(v + 0.5)
+	}
+	f := float32(v)
+	if t.Type.IsFloat() {
+		return float64(f)
+	}
+	if f >= 0 {
+		f += 0.5
+	} else {
+		f -= 0.5
+	}
+	return math.Trunc(float64(f))
 }
 
 // reduceFloat32 reduces the fw×fh whole blocks of a one-band float32 tile
@@ -225,7 +269,7 @@ func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh,
 			for k, p := range px {
 				v := math.Float32frombits(binary.LittleEndian.Uint32(src[4*p:]))
 				good := valid == nil || valid[p] != 0
-				if good {
+				if good && (m != Nearest || k == 0) {
 					any = 255
 				}
 				good = good && !(checkND && v == nd) && v == v

@@ -1,0 +1,147 @@
+package overview
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/gomean/gomean/geotiff"
+)
+
+// A view is a region of a level: pixel (x, y) of the level is pixel
+// (y−y0)·stride + x−x0 of samples (Samples samples each) and valid (nil:
+// every pixel valid).
+type view struct {
+	samples, valid []byte
+	x0, y0, stride int
+}
+
+// reduceCell computes the destination pixels [jx0, jx1) × [jy0, jy1)
+// (coordinates of the destination level) from the pixels of the level
+// above in v, with the windows of ax and ay, into the tile dst (dvalid:
+// its validity, or nil) whose top-left pixel is (dx0, dy0).
+func (t *Tiling) reduceCell(m Method, ax, ay *axis, v view, jx0, jx1, jy0, jy1 int, dst, dvalid []byte, dx0, dy0 int) {
+	if m == Average && t.Type == geotiff.Float32 && t.Samples == 1 && v.valid == nil && dvalid == nil {
+		t.averageCellFloat32(ax, ay, v, jx0, jx1, jy0, jy1, dst, dx0, dy0)
+		return
+	}
+	spp, size := t.Samples, t.Type.Size()
+	var vals [9]float64
+	var ok [9]bool
+	for j := jy0; j < jy1; j++ {
+		y0, y1, wy0, wy1 := ay.win(j)
+		for i := jx0; i < jx1; i++ {
+			x0, x1, wx0, wx1 := ax.win(i)
+			dp := (j-dy0)*t.TileWidth + i - dx0
+			var any byte
+			if v.valid == nil {
+				any = 255
+			} else {
+				for y := y0; y < y1; y++ {
+					for x := x0; x < x1; x++ {
+						if v.valid[(y-v.y0)*v.stride+x-v.x0] != 0 {
+							any = 255
+						}
+					}
+				}
+			}
+			if dvalid != nil {
+				dvalid[dp] = any
+			}
+			for s := range spp {
+				out := t.Fill
+				switch m {
+				case Average:
+					var total, weight float64
+					for y := y0; y < y1; y++ {
+						wy := 1.0
+						if y == y0 {
+							wy = wy0
+						} else if y == y1-1 {
+							wy = wy1
+						}
+						for x := x0; x < x1; x++ {
+							p := (y-v.y0)*v.stride + x - v.x0
+							if v.valid != nil && v.valid[p] == 0 {
+								continue
+							}
+							val := t.Type.Get(v.samples[(p*spp+s)*size:])
+							if t.invalid(val) {
+								continue
+							}
+							wx := 1.0
+							if x == x0 {
+								wx = wx0
+							} else if x == x1-1 {
+								wx = wx1
+							}
+							w := float64(wx * wy)
+							total += float64(t.in(val) * w)
+							weight += w
+						}
+					}
+					if weight > 0 {
+						out = t.out(total / weight)
+					}
+				default: // Nearest (a one-pixel window) and Mode
+					n := 0
+					for y := y0; y < y1; y++ {
+						for x := x0; x < x1; x++ {
+							p := (y-v.y0)*v.stride + x - v.x0
+							val := t.Type.Get(v.samples[(p*spp+s)*size:])
+							vals[n] = val
+							ok[n] = (v.valid == nil || v.valid[p] != 0) && !t.invalid(val)
+							n++
+						}
+					}
+					out = t.mode(vals[:n], ok[:n])
+				}
+				t.Type.Put(dst[(dp*spp+s)*size:], out)
+			}
+		}
+	}
+}
+
+// averageCellFloat32 is reduceCell for Average of one-band float32 pixels
+// without a mask.
+func (t *Tiling) averageCellFloat32(ax, ay *axis, v view, jx0, jx1, jy0, jy1 int, dst []byte, dx0, dy0 int) {
+	le := binary.LittleEndian
+	nd, checkND := float32(t.NoData), t.HasNoData
+	fill := float32(t.Fill)
+	for j := jy0; j < jy1; j++ {
+		y0, y1, wy0, wy1 := ay.win(j)
+		drow := (j-dy0)*t.TileWidth - dx0
+		for i := jx0; i < jx1; i++ {
+			x0, x1, wx0, wx1 := ax.win(i)
+			var total, weight float64
+			for y := y0; y < y1; y++ {
+				wy := 1.0
+				if y == y0 {
+					wy = wy0
+				} else if y == y1-1 {
+					wy = wy1
+				}
+				row := (y-v.y0)*v.stride - v.x0
+				for x := x0; x < x1; x++ {
+					f := math.Float32frombits(le.Uint32(v.samples[4*(row+x):]))
+					if f != f || checkND && f == nd {
+						continue
+					}
+					wx := 1.0
+					if x == x0 {
+						wx = wx0
+					} else if x == x1-1 {
+						wx = wx1
+					}
+					w := float64(wx * wy)
+					total += float64(float64(f) * w)
+					weight += w
+				}
+			}
+			r := fill
+			if weight > 0 {
+				r = float32(total / weight)
+			}
+			le.PutUint32(dst[4*(drow+i):], math.Float32bits(r))
+		}
+	}
+}
