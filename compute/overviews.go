@@ -89,6 +89,7 @@ func (p *pipeline) createOutput(ctx context.Context, output string) (outputFile,
 	t := overview.Tiling{
 		TileWidth: p.tileW, TileHeight: p.tileH, Samples: p.stride, Type: p.cfg.Type,
 		HasNoData: p.nd.has || p.nd.deferred, NoData: p.nd.fill, Fill: p.nd.fill,
+		Alpha: p.alphaOut,
 	}
 	if p.nd.has && p.nd.text == "" {
 		t.NoData = p.nd.value

@@ -244,3 +244,71 @@ print("ok")
 		t.Fatalf("check: %v\n%s", err, out)
 	}
 }
+
+// TestCOGAlphaAgainstGDAL reduces RGBA inputs (alpha 0, 100 or 255) into an
+// RGBA COG and compares every band of every overview level (odd sizes)
+// with GDAL's COG driver run on gomean's full resolution: GDAL's AVERAGE
+// skips the pixels whose alpha is 0 in every band, the alpha included,
+// and does not weight colours by alpha; NEAREST and MODE ignore alpha.
+func TestCOGAlphaAgainstGDAL(t *testing.T) {
+	needGDALPython(t)
+	dir := t.TempDir()
+	if d := os.Getenv("GOMEAN_KEEP"); d != "" {
+		dir = d
+	}
+	out, err := exec.Command(debianPython, "-c", `
+import sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+rng = np.random.default_rng(9)
+for k in range(3):
+    d = gdal.GetDriverByName("GTiff").Create(sys.argv[1] + "/a%d.tif" % k, 601, 389, 4, gdal.GDT_Byte, options=["TILED=YES", "ALPHA=YES", "PHOTOMETRIC=RGB"])
+    d.SetGeoTransform([0, 1, 0, 0, 0, -1])
+    for b in range(3):
+        d.GetRasterBand(b + 1).WriteArray(rng.integers(0, 256, (389, 601)).astype("u1"))
+    d.GetRasterBand(4).WriteArray(rng.choice([0, 100, 255], (389, 601), p=[0.5, 0.25, 0.25]).astype("u1"))
+    d = None
+`, dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("making inputs: %v\n%s", err, out)
+	}
+	var ins []string
+	for k := range 3 {
+		ins = append(ins, filepath.Join(dir, fmt.Sprintf("a%d.tif", k)))
+	}
+	for _, m := range []overview.Method{overview.Average, overview.Nearest, overview.Mode} {
+		name := filepath.Join(dir, m.String()+".tif")
+		cfg := Config{Type: geotiff.Uint8, Workers: 2, Overviews: OverviewConfig{COG: true, Resampling: m}}
+		cfg.Output.TileWidth, cfg.Output.TileHeight = 128, 128
+		if err := Run(context.Background(), cfg, ins, name); err != nil {
+			t.Fatal(err)
+		}
+		out, err = exec.Command(debianPython, "-c", `
+import sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+name, method = sys.argv[1], sys.argv[2]
+ds = gdal.Open(name)
+if ds.RasterCount != 4 or ds.GetRasterBand(4).GetColorInterpretation() != gdal.GCI_AlphaBand:
+    print("not RGBA"); sys.exit()
+ref = name + ".gdal.tif"
+gdal.Translate(ref, ds, format="COG", creationOptions=["BLOCKSIZE=128", "OVERVIEW_RESAMPLING=" + method, "OVERVIEWS=IGNORE_EXISTING"])
+rd = gdal.Open(ref)
+n = ds.GetRasterBand(1).GetOverviewCount()
+if n != 3 or rd.GetRasterBand(1).GetOverviewCount() != n:
+    print("overviews", n, rd.GetRasterBand(1).GetOverviewCount()); sys.exit()
+for b in range(1, 5):
+    for i in range(n):
+        a = ds.GetRasterBand(b).GetOverview(i).ReadAsArray()
+        e = rd.GetRasterBand(b).GetOverview(i).ReadAsArray()
+        if (a != e).any():
+            print("band", b, "level", i + 1, (a != e).sum(), "differences"); sys.exit()
+print("ok")
+`, name, m.String()).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "ok" {
+			t.Fatalf("%v: %v\n%s", m, err, out)
+		}
+	}
+}

@@ -346,7 +346,7 @@ func (b *Builder) finish(ctx context.Context, k int, l *level, j int, p *pend) e
 				}
 				dp := y*tw + x
 				for s := range c.Samples {
-					c.Type.Put(p.samples[(dp*c.Samples+s)*size:], c.Fill)
+					c.Type.Put(p.samples[(dp*c.Samples+s)*size:], c.fill(s))
 				}
 				if p.valid != nil {
 					p.valid[dp] = 0

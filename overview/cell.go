@@ -48,7 +48,7 @@ func (t *Tiling) reduceCell(m Method, ax, ay *axis, v view, jx0, jx1, jy0, jy1 i
 				dvalid[dp] = any
 			}
 			for s := range spp {
-				out := t.Fill
+				out := t.fill(s)
 				switch m {
 				case Average:
 					var total, weight float64
@@ -59,25 +59,24 @@ func (t *Tiling) reduceCell(m Method, ax, ay *axis, v view, jx0, jx1, jy0, jy1 i
 						} else if y == y1-1 {
 							wy = wy1
 						}
+						var line, lineW float64
 						for x := x0; x < x1; x++ {
 							p := (y-v.y0)*v.stride + x - v.x0
-							if v.valid != nil && v.valid[p] == 0 {
+							if t.skip(m, v.samples, v.valid, p, s) {
 								continue
 							}
 							val := t.Type.Get(v.samples[(p*spp+s)*size:])
-							if t.invalid(val) {
-								continue
-							}
 							wx := 1.0
 							if x == x0 {
 								wx = wx0
 							} else if x == x1-1 {
 								wx = wx1
 							}
-							w := float64(wx * wy)
-							total += float64(t.in(val) * w)
-							weight += w
+							line += float64(t.in(val) * wx)
+							lineW += wx
 						}
+						total += float64(line * wy)
+						weight += float64(lineW * wy)
 					}
 					if weight > 0 {
 						out = t.out(total / weight)
@@ -89,11 +88,11 @@ func (t *Tiling) reduceCell(m Method, ax, ay *axis, v view, jx0, jx1, jy0, jy1 i
 							p := (y-v.y0)*v.stride + x - v.x0
 							val := t.Type.Get(v.samples[(p*spp+s)*size:])
 							vals[n] = val
-							ok[n] = (v.valid == nil || v.valid[p] != 0) && !t.invalid(val)
+							ok[n] = !t.skip(m, v.samples, v.valid, p, s)
 							n++
 						}
 					}
-					out = t.mode(vals[:n], ok[:n])
+					out = t.mode(vals[:n], ok[:n], out)
 				}
 				t.Type.Put(dst[(dp*spp+s)*size:], out)
 			}
@@ -121,6 +120,7 @@ func (t *Tiling) averageCellFloat32(ax, ay *axis, v view, jx0, jx1, jy0, jy1 int
 					wy = wy1
 				}
 				row := (y-v.y0)*v.stride - v.x0
+				var line, lineW float64
 				for x := x0; x < x1; x++ {
 					f := math.Float32frombits(le.Uint32(v.samples[4*(row+x):]))
 					if f != f || checkND && f == nd {
@@ -132,10 +132,11 @@ func (t *Tiling) averageCellFloat32(ax, ay *axis, v view, jx0, jx1, jy0, jy1 int
 					} else if x == x1-1 {
 						wx = wx1
 					}
-					w := float64(wx * wy)
-					total += float64(float64(f) * w)
-					weight += w
+					line += float64(float64(f) * wx)
+					lineW += wx
 				}
+				total += float64(line * wy)
+				weight += float64(lineW * wy)
 			}
 			r := fill
 			if weight > 0 {

@@ -213,33 +213,39 @@ func refLevels(tl Tiling, m Method, vals []float64, valid []bool, w, h, levels i
 				var total, weight float64
 				var vs []float64
 				var oks []bool
+				// GDAL sums each row with the column weights, then the
+				// rows with the row weights.
 				for sy := y0; sy < y1; sy++ {
+					var line, lineW float64
 					for sx := x0; sx < x1; sx++ {
-						wx, wy := 1.0, 1.0
+						wx := 1.0
 						if sx == x0 {
 							wx = wx0
 						} else if sx == x1-1 {
 							wx = wx1
 						}
-						if sy == y0 {
-							wy = wy0
-						} else if sy == y1-1 {
-							wy = wy1
-						}
 						v, good := src[sy*sw+sx], sv[sy*sw+sx]
 						vs, oks = append(vs, v), append(oks, good)
 						if good {
-							total += tl.in(v) * wx * wy
-							weight += wx * wy
+							line += tl.in(v) * wx
+							lineW += wx
 						}
 					}
+					wy := 1.0
+					if sy == y0 {
+						wy = wy0
+					} else if sy == y1-1 {
+						wy = wy1
+					}
+					total += line * wy
+					weight += lineW * wy
 				}
 				r := tl.Fill
 				switch {
 				case m == Average && weight > 0:
 					r = tl.out(total / weight)
 				case m != Average:
-					r = tl.mode(vs, oks)
+					r = tl.mode(vs, oks, tl.Fill)
 				}
 				if tl.Type == geotiff.Float32 {
 					r = float64(float32(r))

@@ -82,6 +82,40 @@ type Tiling struct {
 	HasNoData bool
 	NoData    float64
 	Fill      float64
+	// Alpha: the last sample of each pixel is an alpha band, which GDAL
+	// 3.6's AVERAGE uses as a mask: a pixel whose alpha is 0 is skipped
+	// in every band, the alpha itself included (its overview is the
+	// average of the nonzero alphas, 0 where there is none); colours are
+	// not weighted by alpha. NEAREST and MODE ignore the alpha, as GDAL's
+	// do (MODE still skips nodata).
+	Alpha bool
+}
+
+// skip reports whether sample s of pixel p of src is left out: masked
+// out, nodata or NaN, or, for Average, of a pixel whose alpha is 0.
+func (t *Tiling) skip(m Method, src, valid []byte, p, s int) bool {
+	if valid != nil && valid[p] == 0 {
+		return true
+	}
+	spp, size := t.Samples, t.Type.Size()
+	if t.Alpha && m == Average {
+		if t.Type.Get(src[(p*spp+spp-1)*size:]) == 0 {
+			return true
+		}
+		if s == spp-1 {
+			return false
+		}
+	}
+	return t.invalid(t.Type.Get(src[(p*spp+s)*size:]))
+}
+
+// fill returns the value of sample s where no pixel is valid: Fill, or 0
+// for an alpha band.
+func (t *Tiling) fill(s int) float64 {
+	if t.Alpha && s == t.Samples-1 {
+		return 0
+	}
+	return t.Fill
 }
 
 // invalid reports whether sample v is invalid: NaN (always, as gomean
@@ -119,7 +153,7 @@ func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy
 			dp := drow + qx*hw + x
 			if x >= ow || y >= oh {
 				for s := range spp {
-					t.Type.Put(dst[(dp*spp+s)*size:], t.Fill)
+					t.Type.Put(dst[(dp*spp+s)*size:], t.fill(s))
 				}
 				if dvalid != nil {
 					dvalid[dp] = 0
@@ -157,24 +191,24 @@ func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy
 					p := px[k]
 					v := t.Type.Get(src[(p*spp+s)*size:])
 					vals[k] = v
-					ok[k] = (valid == nil || valid[p] != 0) && !t.invalid(v)
+					ok[k] = !t.skip(m, src, valid, p, s)
 				}
-				t.Type.Put(dst[(dp*spp+s)*size:], t.pick(m, vals[:n], ok[:n]))
+				t.Type.Put(dst[(dp*spp+s)*size:], t.pick(m, vals[:n], ok[:n], t.fill(s)))
 			}
 		}
 	}
 }
 
 // pick returns the overview value of one block.
-func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
+func (t *Tiling) pick(m Method, vals []float64, ok []bool, fill float64) float64 {
 	switch m {
 	case Nearest:
 		if !ok[0] {
-			return t.Fill
+			return fill
 		}
 		return vals[0]
 	case Mode:
-		return t.mode(vals, ok)
+		return t.mode(vals, ok, fill)
 	}
 	sum, n := 0.0, 0
 	for i, v := range vals {
@@ -184,15 +218,15 @@ func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
 		}
 	}
 	if n == 0 {
-		return t.Fill
+		return fill
 	}
 	return t.out(sum / float64(n))
 }
 
 // mode returns the value that first reaches the highest count among the
-// valid vals, in order, or Fill when none is valid.
-func (t *Tiling) mode(vals []float64, ok []bool) float64 {
-	best, bestN := t.Fill, 0
+// valid vals, in order, or fill when none is valid.
+func (t *Tiling) mode(vals []float64, ok []bool, fill float64) float64 {
+	best, bestN := fill, 0
 	for i, v := range vals {
 		if !ok[i] {
 			continue
@@ -288,7 +322,7 @@ func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh,
 			case m == Average && n > 0:
 				out = float32(sum / float64(n))
 			case m != Average:
-				out = float32(t.pick(m, vals[:], ok[:]))
+				out = float32(t.pick(m, vals[:], ok[:], t.Fill))
 			}
 			binary.LittleEndian.PutUint32(dst[4*dp:], math.Float32bits(out))
 		}
