@@ -106,11 +106,21 @@ func (t *Tiling) averageCellFloat32(ax, ay *axis, v view, jx0, jx1, jy0, jy1 int
 	le := binary.LittleEndian
 	nd, checkND := float32(t.NoData), t.HasNoData
 	fill := float32(t.Fill)
+	// The column windows, once for every row.
+	type win struct {
+		x0, x1 int
+		w0, w1 float64
+	}
+	wins := make([]win, jx1-jx0)
+	for i := range wins {
+		w := &wins[i]
+		w.x0, w.x1, w.w0, w.w1 = ax.win(jx0 + i)
+	}
 	for j := jy0; j < jy1; j++ {
 		y0, y1, wy0, wy1 := ay.win(j)
 		drow := (j-dy0)*t.TileWidth - dx0
-		for i := jx0; i < jx1; i++ {
-			x0, x1, wx0, wx1 := ax.win(i)
+		for i, w := range wins {
+			x0, x1 := w.x0, w.x1
 			var total, weight float64
 			for y := y0; y < y1; y++ {
 				wy := 1.0
@@ -119,18 +129,18 @@ func (t *Tiling) averageCellFloat32(ax, ay *axis, v view, jx0, jx1, jy0, jy1 int
 				} else if y == y1-1 {
 					wy = wy1
 				}
-				row := (y-v.y0)*v.stride - v.x0
+				row := v.samples[4*((y-v.y0)*v.stride+x0-v.x0) : 4*((y-v.y0)*v.stride+x1-v.x0)]
 				var line, lineW float64
-				for x := x0; x < x1; x++ {
-					f := math.Float32frombits(le.Uint32(v.samples[4*(row+x):]))
+				for k := 0; k < len(row); k += 4 {
+					f := math.Float32frombits(le.Uint32(row[k:]))
 					if f != f || checkND && f == nd {
 						continue
 					}
 					wx := 1.0
-					if x == x0 {
-						wx = wx0
-					} else if x == x1-1 {
-						wx = wx1
+					if k == 0 {
+						wx = w.w0
+					} else if k == len(row)-4 {
+						wx = w.w1
 					}
 					line += float64(float64(f) * wx)
 					lineW += wx
@@ -142,7 +152,7 @@ func (t *Tiling) averageCellFloat32(ax, ay *axis, v view, jx0, jx1, jy0, jy1 int
 			if weight > 0 {
 				r = float32(total / weight)
 			}
-			le.PutUint32(dst[4*(drow+i):], math.Float32bits(r))
+			le.PutUint32(dst[4*(drow+jx0+i):], math.Float32bits(r))
 		}
 	}
 }
