@@ -131,19 +131,30 @@ func (t *Tiling) averageCellFloat32(ax, ay *axis, v view, jx0, jx1, jy0, jy1 int
 				}
 				row := v.samples[4*((y-v.y0)*v.stride+x0-v.x0) : 4*((y-v.y0)*v.stride+x1-v.x0)]
 				var line, lineW float64
-				for k := 0; k < len(row); k += 4 {
-					f := math.Float32frombits(le.Uint32(row[k:]))
-					if f != f || checkND && f == nd {
-						continue
+				add := func(f float32, wx float64) {
+					if f == f && !(checkND && f == nd) {
+						line += float64(float64(f) * wx)
+						lineW += wx
 					}
-					wx := 1.0
-					if k == 0 {
-						wx = w.w0
-					} else if k == len(row)-4 {
-						wx = w.w1
+				}
+				switch len(row) {
+				case 12: // the three-pixel window of an odd size
+					add(math.Float32frombits(le.Uint32(row)), w.w0)
+					add(math.Float32frombits(le.Uint32(row[4:])), 1)
+					add(math.Float32frombits(le.Uint32(row[8:])), w.w1)
+				case 8:
+					add(math.Float32frombits(le.Uint32(row)), w.w0)
+					add(math.Float32frombits(le.Uint32(row[4:])), w.w1)
+				default: // one pixel (a one-pixel-wide level)
+					for k := 0; k < len(row); k += 4 {
+						wx := 1.0
+						if k == 0 {
+							wx = w.w0
+						} else if k == len(row)-4 {
+							wx = w.w1
+						}
+						add(math.Float32frombits(le.Uint32(row[k:])), wx)
 					}
-					line += float64(float64(f) * wx)
-					lineW += wx
 				}
 				total += float64(line * wy)
 				weight += float64(lineW * wy)
