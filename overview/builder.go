@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
+
+	"github.com/gomean/gomean/geotiff"
 )
 
 // Count returns the number of overview levels GDAL's COG driver makes for
@@ -286,10 +289,13 @@ func (b *Builder) compute(l *level, tx, ty int, ce *cell, samples, valid []byte,
 	tw, th := c.TileWidth, c.TileHeight
 	dx0, dy0 := (ce.dst%l.across)*tw, (ce.dst/l.across)*th
 	if ce.interior() {
-		if l.even {
+		if l.even && c.Method == Average && c.Type == geotiff.Float32 && c.Samples == 1 && valid == nil {
+			// Exact 2×2 blocks: the source tile is a quarter of the
+			// destination tile.
 			vw := min(tw, l.xa.src-tx*tw)
 			vh := min(th, l.ya.src-ty*th)
-			c.Reduce(c.Method, ce.p.samples, ce.p.valid, samples, valid, vw, vh, tx%2, ty%2)
+			checkND := c.HasNoData && !math.IsNaN(c.NoData)
+			c.averageFloat32(ce.p.samples, samples, vw/2, vh/2, tx%2, ty%2, checkND, float32(c.NoData), float32(c.Fill))
 			return
 		}
 		v := view{samples: samples, valid: valid, x0: tx * tw, y0: ty * th, stride: tw}
@@ -366,24 +372,24 @@ func (b *Builder) newBorder(samples, valid []byte) *border {
 	tw, th := c.TileWidth, c.TileHeight
 	ps := c.Samples * c.Type.Size()
 	bd := &border{
-		left: make([]byte, 2*th*ps), right: make([]byte, 2*th*ps),
-		top: make([]byte, 2*tw*ps), bottom: make([]byte, 2*tw*ps),
-	}
-	copy(bd.top, samples[:2*tw*ps])
-	copy(bd.bottom, samples[(th-2)*tw*ps:])
-	for y := range th {
-		copy(bd.left[2*y*ps:(2*y+2)*ps], samples[y*tw*ps:])
-		copy(bd.right[2*y*ps:(2*y+2)*ps], samples[((y+1)*tw-2)*ps:])
+		left: rect(samples, ps, tw, 0, 0, 2, th), right: rect(samples, ps, tw, tw-2, 0, 2, th),
+		top: rect(samples, ps, tw, 0, 0, tw, 2), bottom: rect(samples, ps, tw, 0, th-2, tw, 2),
 	}
 	if valid != nil {
-		bd.vleft, bd.vright = make([]byte, 2*th), make([]byte, 2*th)
-		bd.vtop, bd.vbottom = append([]byte(nil), valid[:2*tw]...), append([]byte(nil), valid[(th-2)*tw:]...)
-		for y := range th {
-			copy(bd.vleft[2*y:2*y+2], valid[y*tw:])
-			copy(bd.vright[2*y:2*y+2], valid[(y+1)*tw-2:])
-		}
+		bd.vleft, bd.vright = rect(valid, 1, tw, 0, 0, 2, th), rect(valid, 1, tw, tw-2, 0, 2, th)
+		bd.vtop, bd.vbottom = rect(valid, 1, tw, 0, 0, tw, 2), rect(valid, 1, tw, 0, th-2, tw, 2)
 	}
 	return bd
+}
+
+// rect returns a copy of the w×h pixels at (x, y) of a tile of tw pixels
+// across, ps bytes each.
+func rect(src []byte, ps, tw, x, y, w, h int) []byte {
+	out := make([]byte, 0, w*h*ps)
+	for r := y; r < y+h; r++ {
+		out = append(out, src[(r*tw+x)*ps:(r*tw+x+w)*ps]...)
+	}
+	return out
 }
 
 // pixel returns the samples and validity of pixel (x, y) of the tile,

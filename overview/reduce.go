@@ -124,105 +124,6 @@ func (t *Tiling) invalid(v float64) bool {
 	return v != v || t.HasNoData && v == t.NoData
 }
 
-// Reduce reduces the top-left vw×vh pixels of src (the part of a tile
-// inside the image) into quarter (qx, qy) of dst, both tiles of
-// TileWidth×TileHeight pixels of Samples samples of Type, little-endian.
-// valid is nil or one byte per pixel of src, 0 where the pixel is invalid;
-// dvalid, when not nil, gets one byte per pixel of the quarter: 255 where
-// some pixel of the block is valid, 0 elsewhere. The whole quarter is
-// written: pixels beyond the image get Fill and 0.
-func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy int) {
-	tw, th, spp, size := t.TileWidth, t.TileHeight, t.Samples, t.Type.Size()
-	hw, hh := tw/2, th/2
-	ow, oh := (vw+1)/2, (vh+1)/2
-	var vals [4]float64
-	var ok [4]bool
-	// Whole blocks of one-band float32 tiles, the common case, go the
-	// fast way; the generic loop below does the rest.
-	fw, fh := 0, 0
-	if t.Type == geotiff.Float32 && spp == 1 {
-		fw, fh = vw/2, vh/2
-		t.reduceFloat32(m, dst, dvalid, src, valid, fw, fh, qx, qy)
-	}
-	for y := range hh {
-		drow := (qy*hh + y) * tw
-		for x := range hw {
-			if x < fw && y < fh {
-				continue
-			}
-			dp := drow + qx*hw + x
-			if x >= ow || y >= oh {
-				for s := range spp {
-					t.Type.Put(dst[(dp*spp+s)*size:], t.fill(s))
-				}
-				if dvalid != nil {
-					dvalid[dp] = 0
-				}
-				continue
-			}
-			// The block's pixels inside the image, row-major.
-			var px [4]int
-			n := 0
-			for dy := range 2 {
-				sy := 2*y + dy
-				if sy >= vh {
-					break
-				}
-				for dx := range 2 {
-					sx := 2*x + dx
-					if sx >= vw {
-						break
-					}
-					px[n] = sy*tw + sx
-					n++
-				}
-			}
-			if dvalid != nil {
-				var any byte
-				for k := range n {
-					if (valid == nil || valid[px[k]] != 0) && (m != Nearest || k == 0) {
-						any = 255
-					}
-				}
-				dvalid[dp] = any
-			}
-			for s := range spp {
-				for k := range n {
-					p := px[k]
-					v := t.Type.Get(src[(p*spp+s)*size:])
-					vals[k] = v
-					ok[k] = !t.skip(m, src, valid, p, s)
-				}
-				t.Type.Put(dst[(dp*spp+s)*size:], t.pick(m, vals[:n], ok[:n], t.fill(s)))
-			}
-		}
-	}
-}
-
-// pick returns the overview value of one block.
-func (t *Tiling) pick(m Method, vals []float64, ok []bool, fill float64) float64 {
-	switch m {
-	case Nearest:
-		if !ok[0] {
-			return fill
-		}
-		return vals[0]
-	case Mode:
-		return t.mode(vals, ok, fill)
-	}
-	sum, n := 0.0, 0
-	for i, v := range vals {
-		if ok[i] {
-			sum += t.in(v)
-			n++
-		}
-	}
-	if n == 0 {
-		return fill
-	}
-	return t.out(sum / float64(n))
-}
-
 // mode returns the value that first reaches the highest count among the
 // valid vals, in order, or fill when none is valid.
 func (t *Tiling) mode(vals []float64, ok []bool, fill float64) float64 {
@@ -278,59 +179,9 @@ func (t *Tiling) out(v float64) float64 {
 	return math.Trunc(float64(f))
 }
 
-// reduceFloat32 reduces the fw×fh whole blocks of a one-band float32 tile
-// as Reduce does.
-func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh, qx, qy int) {
-	tw, hw, hh := t.TileWidth, t.TileWidth/2, t.TileHeight/2
-	fill := float32(t.Fill)
-	nanND := t.HasNoData && math.IsNaN(t.NoData)
-	nd := float32(t.NoData)
-	checkND := t.HasNoData && !nanND
-	if m == Average && valid == nil && dvalid == nil {
-		t.averageFloat32(dst, src, fw, fh, qx, qy, checkND, nd, fill)
-		return
-	}
-	var vals [4]float64
-	var ok [4]bool
-	for y := range fh {
-		r0, r1 := 2*y*tw, (2*y+1)*tw
-		drow := (qy*hh+y)*tw + qx*hw
-		for x := range fw {
-			px := [4]int{r0 + 2*x, r0 + 2*x + 1, r1 + 2*x, r1 + 2*x + 1}
-			n := 0
-			var sum float64
-			var any byte
-			for k, p := range px {
-				v := math.Float32frombits(binary.LittleEndian.Uint32(src[4*p:]))
-				good := valid == nil || valid[p] != 0
-				if good && (m != Nearest || k == 0) {
-					any = 255
-				}
-				good = good && !(checkND && v == nd) && v == v
-				vals[k], ok[k] = float64(v), good
-				if good {
-					sum += float64(v)
-					n++
-				}
-			}
-			dp := drow + x
-			if dvalid != nil {
-				dvalid[dp] = any
-			}
-			out := fill
-			switch {
-			case m == Average && n > 0:
-				out = float32(sum / float64(n))
-			case m != Average:
-				out = float32(t.pick(m, vals[:], ok[:], t.Fill))
-			}
-			binary.LittleEndian.PutUint32(dst[4*dp:], math.Float32bits(out))
-		}
-	}
-}
-
-// averageFloat32 is reduceFloat32 for Average without a mask: invalid
-// samples are NaN and, with checkND, nd.
+// averageFloat32 reduces the fw×fh 2×2 blocks of a one-band float32 tile
+// into quarter (qx, qy) of dst with Average, without a mask (the common
+// case, unrolled): invalid samples are NaN and, with checkND, nd.
 func (t *Tiling) averageFloat32(dst, src []byte, fw, fh, qx, qy int, checkND bool, nd, fill float32) {
 	tw, hw, hh := t.TileWidth, t.TileWidth/2, t.TileHeight/2
 	le := binary.LittleEndian

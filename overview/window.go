@@ -70,7 +70,7 @@ func newAxis(src, dst, tile int, near bool) (axis, error) {
 }
 
 // even reports whether every window is an exact pair of pixels.
-// (NEAREST then takes the first of each pair, as Tiling.Reduce does).
+// (NEAREST then takes the first of each pair).
 func (a *axis) even() bool { return a.src == 2*a.dst }
 
 // win returns the window [x0, x1) of destination pixel j in the level
