@@ -128,6 +128,8 @@ func TestCOGAgainstGDAL(t *testing.T) {
 		{"odd median nearest", "1001x777", Median, overview.Nearest, geotiff.Float32, OverviewConfig{COG: true, Resampling: overview.Nearest}},
 		{"odd min int16 mode", "1001x777 0-4", Min, overview.Mode, geotiff.Int16, OverviewConfig{COG: true, Resampling: overview.Mode}},
 		{"odd max float32 mode", "1001x777 0-4", Max, overview.Mode, geotiff.Float32, OverviewConfig{COG: true, Resampling: overview.Mode}},
+		{"odd max uint16 average", "1001x777", Max, overview.Average, geotiff.Uint16, OverviewConfig{COG: true}},
+		{"odd mean float64 average", "1001x777", Mean, overview.Average, geotiff.Float64, OverviewConfig{COG: true}},
 		{"odd GTiff overviews", "1001x777", Mean, overview.Average, geotiff.Float32, OverviewConfig{Internal: true, Stats: true}},
 		{"1537x1025 mean average", "1537x1025", Mean, overview.Average, geotiff.Float32, OverviewConfig{COG: true}},
 		{"1537x1025 max int16 average", "1537x1025", Max, overview.Average, geotiff.Int16, OverviewConfig{COG: true}},
