@@ -74,7 +74,7 @@ func ParseMethod(s string) (Method, error) {
 
 // A Tiling describes the tiles that [Tiling.Reduce] reads and writes.
 type Tiling struct {
-	TileWidth, TileHeight int // even sizes
+	TileWidth, TileHeight int // even sizes, at least 4
 	Samples               int // samples per pixel in a tile
 	Type                  geotiff.SampleType
 	// HasNoData marks samples equal to NoData invalid; NaN samples always
