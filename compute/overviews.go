@@ -103,6 +103,7 @@ func (p *pipeline) createCOG(ctx context.Context, output string, o geotiff.Write
 	t := overview.Tiling{
 		TileWidth: p.tileW, TileHeight: p.tileH, Samples: p.stride, Type: p.cfg.Type,
 		HasNoData: p.nd.has || p.nd.deferred, NoData: p.nd.fill, Fill: p.nd.fill,
+		Alpha: p.alphaOut,
 	}
 	if p.nd.has && p.nd.text == "" {
 		t.NoData = p.nd.value

@@ -16,9 +16,16 @@ import (
 // cogInputs writes three w×h Float32 inputs with nodata -9999 holes.
 func cogInputs(t *testing.T, dir string, w, h int) []string {
 	t.Helper()
+	return cogInputsRange(t, dir, w, h, -500, 3000)
+}
+
+// cogInputsRange writes three w×h Float32 inputs of integers in [lo, hi)
+// with 20 % nodata -9999 holes.
+func cogInputsRange(t *testing.T, dir string, w, h, lo, hi int) []string {
+	t.Helper()
 	var names []string
 	for k := range 3 {
-		r := randomRaster(uint64(k+1), w, h, 1, -500, 3000, 0.2, -9999)
+		r := randomRaster(uint64(k+1), w, h, 1, lo, hi, 0.2, -9999)
 		names = append(names, writeRaster(t, dir, fmt.Sprintf("in%d.tif", k), r,
 			geotiff.WriterOptions{Type: geotiff.Float32, HasNoData: true, NoData: -9999, TileWidth: 128, TileHeight: 128}))
 	}
@@ -91,47 +98,64 @@ func runCOGCheck(t *testing.T, name, method string, cog, stats bool, exact strin
 	}
 }
 
+// TestCOGAgainstGDAL compares every overview level with what GDAL's COG
+// driver computes from gomean's own full resolution, at even sizes (exact
+// 2×2 blocks) and at odd ones (GDAL's drifting, weighted windows: 1001×777
+// and 1537×1025 are odd at several levels).
 func TestCOGAgainstGDAL(t *testing.T) {
 	needGDALPython(t)
 	dir := t.TempDir()
-	ins := cogInputs(t, dir, 704, 512)
-	odd := cogInputs(t, t.TempDir(), 700, 500)
+	sets := map[string][]string{
+		"704x512":      cogInputs(t, t.TempDir(), 704, 512),
+		"1001x777":     cogInputs(t, t.TempDir(), 1001, 777),
+		"1537x1025":    cogInputs(t, t.TempDir(), 1537, 1025),
+		"1001x777 0-4": cogInputsRange(t, t.TempDir(), 1001, 777, 0, 4), // ties for MODE
+	}
 	for _, tc := range []struct {
-		name   string
-		op     Op
-		method overview.Method
-		typ    geotiff.SampleType
-		ov     OverviewConfig
+		name, set string
+		op        Op
+		method    overview.Method
+		typ       geotiff.SampleType
+		ov        OverviewConfig
 	}{
-		{"mean average COG", Mean, overview.Average, geotiff.Float32, OverviewConfig{COG: true}},
-		{"median nearest COG", Median, overview.Nearest, geotiff.Float32, OverviewConfig{COG: true, Resampling: overview.Nearest}},
-		{"min int16 mode COG", Min, overview.Mode, geotiff.Int16, OverviewConfig{COG: true, Resampling: overview.Mode}},
-		{"max int16 average COG", Max, overview.Average, geotiff.Int16, OverviewConfig{COG: true}},
-		{"mean GTiff overviews and stats", Mean, overview.Average, geotiff.Float32, OverviewConfig{Internal: true, Stats: true}},
-		// 700x500: level 3 halves 175x125, whose odd last column and row
-		// GDAL spreads over its blocks; only levels 1 and 2 are compared.
-		{"odd size", Mean, overview.Average, geotiff.Float32, OverviewConfig{COG: true}},
+		{"mean average COG", "704x512", Mean, overview.Average, geotiff.Float32, OverviewConfig{COG: true}},
+		{"median nearest COG", "704x512", Median, overview.Nearest, geotiff.Float32, OverviewConfig{COG: true, Resampling: overview.Nearest}},
+		{"min int16 mode COG", "704x512", Min, overview.Mode, geotiff.Int16, OverviewConfig{COG: true, Resampling: overview.Mode}},
+		{"max int16 average COG", "704x512", Max, overview.Average, geotiff.Int16, OverviewConfig{COG: true}},
+		{"mean GTiff overviews and stats", "704x512", Mean, overview.Average, geotiff.Float32, OverviewConfig{Internal: true, Stats: true}},
+		{"odd mean average", "1001x777", Mean, overview.Average, geotiff.Float32, OverviewConfig{COG: true}},
+		{"odd mean int16 average", "1001x777", Mean, overview.Average, geotiff.Int16, OverviewConfig{COG: true}},
+		{"odd median nearest", "1001x777", Median, overview.Nearest, geotiff.Float32, OverviewConfig{COG: true, Resampling: overview.Nearest}},
+		{"odd min int16 mode", "1001x777 0-4", Min, overview.Mode, geotiff.Int16, OverviewConfig{COG: true, Resampling: overview.Mode}},
+		{"odd max float32 mode", "1001x777 0-4", Max, overview.Mode, geotiff.Float32, OverviewConfig{COG: true, Resampling: overview.Mode}},
+		{"odd max uint16 average", "1001x777", Max, overview.Average, geotiff.Uint16, OverviewConfig{COG: true}},
+		{"odd mean float64 average", "1001x777", Mean, overview.Average, geotiff.Float64, OverviewConfig{COG: true}},
+		{"odd GTiff overviews", "1001x777", Mean, overview.Average, geotiff.Float32, OverviewConfig{Internal: true, Stats: true}},
+		{"1537x1025 mean average", "1537x1025", Mean, overview.Average, geotiff.Float32, OverviewConfig{COG: true}},
+		{"1537x1025 max int16 average", "1537x1025", Max, overview.Average, geotiff.Int16, OverviewConfig{COG: true}},
+		{"1537x1025 min int16 nearest", "1537x1025", Min, overview.Nearest, geotiff.Int16, OverviewConfig{COG: true, Resampling: overview.Nearest}},
+		{"1537x1025 mean mode", "1537x1025", Mean, overview.Mode, geotiff.Float32, OverviewConfig{COG: true, Resampling: overview.Mode}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".tif")
 			cfg := Config{Op: tc.op, Type: tc.typ, Workers: 2, Overviews: tc.ov}
 			cfg.Output.TileWidth, cfg.Output.TileHeight = 128, 128
-			in, exact := ins, "9"
-			if tc.name == "odd size" {
-				in, exact = odd, "2"
-			}
-			if err := Run(context.Background(), cfg, in, out); err != nil {
+			if err := Run(context.Background(), cfg, sets[tc.set], out); err != nil {
 				t.Fatal(err)
 			}
-			runCOGCheck(t, out, tc.method.String(), tc.ov.COG, true, exact)
+			runCOGCheck(t, out, tc.method.String(), tc.ov.COG, true, "99")
 		})
 	}
 }
 
 func TestCOGSameBytesForAnyWorkers(t *testing.T) {
 	dir := t.TempDir()
-	ins := cogInputs(t, dir, 600, 450)
+	even, odd := cogInputs(t, dir, 600, 450), cogInputs(t, t.TempDir(), 601, 449) // odd: straddling windows
 	for _, op := range []Op{Mean, Median} {
+		ins := even
+		if op == Median {
+			ins = odd
+		}
 		var first []byte
 		for _, workers := range []int{1, 2, 3, 8} {
 			out := filepath.Join(dir, fmt.Sprintf("%v-%d.tif", op, workers))
@@ -220,5 +244,73 @@ print("ok")
 `, name).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "ok" {
 		t.Fatalf("check: %v\n%s", err, out)
+	}
+}
+
+// TestCOGAlphaAgainstGDAL reduces RGBA inputs (alpha 0, 100 or 255) into an
+// RGBA COG and compares every band of every overview level (odd sizes)
+// with GDAL's COG driver run on gomean's full resolution: GDAL's AVERAGE
+// skips the pixels whose alpha is 0 in every band, the alpha included,
+// and does not weight colours by alpha; NEAREST and MODE ignore alpha.
+func TestCOGAlphaAgainstGDAL(t *testing.T) {
+	needGDALPython(t)
+	dir := t.TempDir()
+	if d := os.Getenv("GOMEAN_KEEP"); d != "" {
+		dir = d
+	}
+	out, err := exec.Command(debianPython, "-c", `
+import sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+rng = np.random.default_rng(9)
+for k in range(3):
+    d = gdal.GetDriverByName("GTiff").Create(sys.argv[1] + "/a%d.tif" % k, 601, 389, 4, gdal.GDT_Byte, options=["TILED=YES", "ALPHA=YES", "PHOTOMETRIC=RGB"])
+    d.SetGeoTransform([0, 1, 0, 0, 0, -1])
+    for b in range(3):
+        d.GetRasterBand(b + 1).WriteArray(rng.integers(0, 256, (389, 601)).astype("u1"))
+    d.GetRasterBand(4).WriteArray(rng.choice([0, 100, 255], (389, 601), p=[0.5, 0.25, 0.25]).astype("u1"))
+    d = None
+`, dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("making inputs: %v\n%s", err, out)
+	}
+	var ins []string
+	for k := range 3 {
+		ins = append(ins, filepath.Join(dir, fmt.Sprintf("a%d.tif", k)))
+	}
+	for _, m := range []overview.Method{overview.Average, overview.Nearest, overview.Mode} {
+		name := filepath.Join(dir, m.String()+".tif")
+		cfg := Config{Type: geotiff.Uint8, Workers: 2, Overviews: OverviewConfig{COG: true, Resampling: m}}
+		cfg.Output.TileWidth, cfg.Output.TileHeight = 128, 128
+		if err := Run(context.Background(), cfg, ins, name); err != nil {
+			t.Fatal(err)
+		}
+		out, err = exec.Command(debianPython, "-c", `
+import sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+name, method = sys.argv[1], sys.argv[2]
+ds = gdal.Open(name)
+if ds.RasterCount != 4 or ds.GetRasterBand(4).GetColorInterpretation() != gdal.GCI_AlphaBand:
+    print("not RGBA"); sys.exit()
+ref = name + ".gdal.tif"
+gdal.Translate(ref, ds, format="COG", creationOptions=["BLOCKSIZE=128", "OVERVIEW_RESAMPLING=" + method, "OVERVIEWS=IGNORE_EXISTING"])
+rd = gdal.Open(ref)
+n = ds.GetRasterBand(1).GetOverviewCount()
+if n != 3 or rd.GetRasterBand(1).GetOverviewCount() != n:
+    print("overviews", n, rd.GetRasterBand(1).GetOverviewCount()); sys.exit()
+for b in range(1, 5):
+    for i in range(n):
+        a = ds.GetRasterBand(b).GetOverview(i).ReadAsArray()
+        e = rd.GetRasterBand(b).GetOverview(i).ReadAsArray()
+        if (a != e).any():
+            print("band", b, "level", i + 1, (a != e).sum(), "differences"); sys.exit()
+print("ok")
+`, name, m.String()).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "ok" {
+			t.Fatalf("%v: %v\n%s", m, err, out)
+		}
 	}
 }

@@ -1,14 +1,17 @@
 // Package overview computes the reduced-resolution levels of a tiled
-// raster as GDAL's overview builders do: each level halves the one above
-// it (level k+1 from level k, as GDAL's COG driver and gdaladdo cascade),
-// one 2×2 block of source pixels per overview pixel. Level sizes are
-// rounded down, as GDAL 3.6's COG driver sizes them; where a level has an
-// odd width or height its last column or row has no block of its own
-// (GDAL spreads it over its blocks instead; see docs/COG.md).
+// raster as GDAL 3.6's overview builders do (gcore/overview.cpp, as its
+// COG driver and gdaladdo run it): each level is computed from the one
+// above it (level k+1 from level k), its size rounded down as the COG
+// driver sizes them. Where the level above has an even size the windows
+// are exact 2×2 blocks; where it has an odd size 2n+1, GDAL maps it onto n
+// pixels with a ratio of 2 + 1/n, so its AVERAGE windows are three pixels
+// wide with fractional weights at both ends, and so are this package's
+// (see window.go).
 //
-// Tiles have even sizes, so a 2×2 block never straddles two tiles: a
-// source tile reduces into one quarter of one tile of the next level, and
-// a [Builder] only keeps the overview tiles whose sources are not all in.
+// A [Builder] takes full-resolution tiles in any order and keeps, per
+// level, the overview tiles whose sources are not all in, and the two
+// edge rows and columns of the source tiles that a window straddling two
+// tiles still needs.
 package overview
 
 import (
@@ -25,16 +28,21 @@ type Method int
 
 // Methods.
 const (
-	// Average is the mean of the valid samples of each 2×2 block, as
-	// gdaladdo -r average: invalid samples are skipped, and the overview
-	// sample is invalid (the fill value) only when all four are. Integer
-	// types are rounded half away from zero, as GDAL rounds.
+	// Average is the weighted mean of the valid samples of each window
+	// (a 2×2 block where the level above has even sizes), as gdaladdo -r
+	// average: invalid samples are skipped, and the overview sample is
+	// invalid (the fill value) only when all are. As GDAL 3.6, the sums
+	// are in float64 of the samples as float32, the result goes through
+	// float32 and is rounded half away from zero (in float32) for integer
+	// types, except Byte, Int8 and UInt16, which GDAL sums exactly and
+	// rounds in float64.
 	Average Method = iota
-	// Nearest takes the top-left sample of each 2×2 block, as GDAL does
-	// for a factor of 2.
+	// Nearest takes the sample at int(0.5 + j·ratio) of the level above:
+	// the top-left one of each 2×2 block where sizes are even.
 	Nearest
-	// Mode takes the most frequent valid value of each 2×2 block, the first
-	// in row-major order among equally frequent ones, for categorical data.
+	// Mode takes the most frequent valid value of each window, counted in
+	// row-major order, the value that first reached the highest count
+	// winning ties (GDAL's rule), for categorical data.
 	Mode
 )
 
@@ -66,7 +74,7 @@ func ParseMethod(s string) (Method, error) {
 
 // A Tiling describes the tiles that [Tiling.Reduce] reads and writes.
 type Tiling struct {
-	TileWidth, TileHeight int // even sizes
+	TileWidth, TileHeight int // even sizes, at least 4
 	Samples               int // samples per pixel in a tile
 	Type                  geotiff.SampleType
 	// HasNoData marks samples equal to NoData invalid; NaN samples always
@@ -74,6 +82,40 @@ type Tiling struct {
 	HasNoData bool
 	NoData    float64
 	Fill      float64
+	// Alpha: the last sample of each pixel is an alpha band, which GDAL
+	// 3.6's AVERAGE uses as a mask: a pixel whose alpha is 0 is skipped
+	// in every band, the alpha itself included (its overview is the
+	// average of the nonzero alphas, 0 where there is none); colours are
+	// not weighted by alpha. NEAREST and MODE ignore the alpha, as GDAL's
+	// do (MODE still skips nodata).
+	Alpha bool
+}
+
+// skip reports whether sample s of pixel p of src is left out: masked
+// out, nodata or NaN, or, for Average, of a pixel whose alpha is 0.
+func (t *Tiling) skip(m Method, src, valid []byte, p, s int) bool {
+	if valid != nil && valid[p] == 0 {
+		return true
+	}
+	spp, size := t.Samples, t.Type.Size()
+	if t.Alpha && m == Average {
+		if t.Type.Get(src[(p*spp+spp-1)*size:]) == 0 {
+			return true
+		}
+		if s == spp-1 {
+			return false
+		}
+	}
+	return t.invalid(t.Type.Get(src[(p*spp+s)*size:]))
+}
+
+// fill returns the value of sample s where no pixel is valid: Fill, or 0
+// for an alpha band.
+func (t *Tiling) fill(s int) float64 {
+	if t.Alpha && s == t.Samples-1 {
+		return 0
+	}
+	return t.Fill
 }
 
 // invalid reports whether sample v is invalid: NaN (always, as gomean
@@ -82,177 +124,64 @@ func (t *Tiling) invalid(v float64) bool {
 	return v != v || t.HasNoData && v == t.NoData
 }
 
-// Reduce reduces the top-left vw×vh pixels of src (the part of a tile
-// inside the image) into quarter (qx, qy) of dst, both tiles of
-// TileWidth×TileHeight pixels of Samples samples of Type, little-endian.
-// valid is nil or one byte per pixel of src, 0 where the pixel is invalid;
-// dvalid, when not nil, gets one byte per pixel of the quarter: 255 where
-// some pixel of the block is valid, 0 elsewhere. The whole quarter is
-// written: pixels beyond the image get Fill and 0.
-func (t *Tiling) Reduce(m Method, dst, dvalid, src, valid []byte, vw, vh, qx, qy int) {
-	tw, th, spp, size := t.TileWidth, t.TileHeight, t.Samples, t.Type.Size()
-	hw, hh := tw/2, th/2
-	ow, oh := (vw+1)/2, (vh+1)/2
-	var vals [4]float64
-	var ok [4]bool
-	// Whole blocks of one-band float32 tiles, the common case, go the
-	// fast way; the generic loop below does the rest.
-	fw, fh := 0, 0
-	if t.Type == geotiff.Float32 && spp == 1 {
-		fw, fh = vw/2, vh/2
-		t.reduceFloat32(m, dst, dvalid, src, valid, fw, fh, qx, qy)
-	}
-	for y := range hh {
-		drow := (qy*hh + y) * tw
-		for x := range hw {
-			if x < fw && y < fh {
-				continue
-			}
-			dp := drow + qx*hw + x
-			if x >= ow || y >= oh {
-				for s := range spp {
-					t.Type.Put(dst[(dp*spp+s)*size:], t.Fill)
-				}
-				if dvalid != nil {
-					dvalid[dp] = 0
-				}
-				continue
-			}
-			// The block's pixels inside the image, row-major.
-			var px [4]int
-			n := 0
-			for dy := range 2 {
-				sy := 2*y + dy
-				if sy >= vh {
-					break
-				}
-				for dx := range 2 {
-					sx := 2*x + dx
-					if sx >= vw {
-						break
-					}
-					px[n] = sy*tw + sx
-					n++
-				}
-			}
-			if dvalid != nil {
-				var any byte
-				for k := range n {
-					if valid == nil || valid[px[k]] != 0 {
-						any = 255
-					}
-				}
-				dvalid[dp] = any
-			}
-			for s := range spp {
-				for k := range n {
-					p := px[k]
-					v := t.Type.Get(src[(p*spp+s)*size:])
-					vals[k] = v
-					ok[k] = (valid == nil || valid[p] != 0) && !t.invalid(v)
-				}
-				t.Type.Put(dst[(dp*spp+s)*size:], t.pick(m, vals[:n], ok[:n]))
-			}
-		}
-	}
-}
-
-// pick returns the overview value of one block.
-func (t *Tiling) pick(m Method, vals []float64, ok []bool) float64 {
-	switch m {
-	case Nearest:
-		if !ok[0] {
-			return t.Fill
-		}
-		return vals[0]
-	case Mode:
-		best, bestN := t.Fill, 0
-		for i, v := range vals {
-			if !ok[i] {
-				continue
-			}
-			c := 0
-			for j := i; j < len(vals); j++ {
-				if ok[j] && (vals[j] == v || v != v && vals[j] != vals[j]) {
-					c++
-				}
-			}
-			if c > bestN {
-				best, bestN = v, c
-			}
-		}
-		return best
-	}
-	sum, n := 0.0, 0
+// mode returns the value that first reaches the highest count among the
+// valid vals, in order, or fill when none is valid.
+func (t *Tiling) mode(vals []float64, ok []bool, fill float64) float64 {
+	best, bestN := fill, 0
 	for i, v := range vals {
-		if ok[i] {
-			sum += v
-			n++
+		if !ok[i] {
+			continue
+		}
+		c := 0
+		for j := 0; j <= i; j++ {
+			if ok[j] && (vals[j] == v || v != v && vals[j] != vals[j]) {
+				c++
+			}
+		}
+		if c > bestN {
+			best, bestN = v, c
 		}
 	}
-	if n == 0 {
-		return t.Fill
-	}
-	v := sum / float64(n)
-	if !t.Type.IsFloat() {
-		v = math.Round(v)
-	}
-	return v
+	return best
 }
 
-// reduceFloat32 reduces the fw×fh whole blocks of a one-band float32 tile
-// as Reduce does.
-func (t *Tiling) reduceFloat32(m Method, dst, dvalid, src, valid []byte, fw, fh, qx, qy int) {
-	tw, hw, hh := t.TileWidth, t.TileWidth/2, t.TileHeight/2
-	fill := float32(t.Fill)
-	nanND := t.HasNoData && math.IsNaN(t.NoData)
-	nd := float32(t.NoData)
-	checkND := t.HasNoData && !nanND
-	if m == Average && valid == nil && dvalid == nil {
-		t.averageFloat32(dst, src, fw, fh, qx, qy, checkND, nd, fill)
-		return
-	}
-	var vals [4]float64
-	var ok [4]bool
-	for y := range fh {
-		r0, r1 := 2*y*tw, (2*y+1)*tw
-		drow := (qy*hh+y)*tw + qx*hw
-		for x := range fw {
-			px := [4]int{r0 + 2*x, r0 + 2*x + 1, r1 + 2*x, r1 + 2*x + 1}
-			n := 0
-			var sum float64
-			var any byte
-			for k, p := range px {
-				v := math.Float32frombits(binary.LittleEndian.Uint32(src[4*p:]))
-				good := valid == nil || valid[p] != 0
-				if good {
-					any = 255
-				}
-				good = good && !(checkND && v == nd) && v == v
-				vals[k], ok[k] = float64(v), good
-				if good {
-					sum += float64(v)
-					n++
-				}
-			}
-			dp := drow + x
-			if dvalid != nil {
-				dvalid[dp] = any
-			}
-			out := fill
-			switch {
-			case m == Average && n > 0:
-				out = float32(sum / float64(n))
-			case m != Average:
-				out = float32(t.pick(m, vals[:], ok[:]))
-			}
-			binary.LittleEndian.PutUint32(dst[4*dp:], math.Float32bits(out))
-		}
-	}
+// exact reports whether GDAL 3.6 averages the type in float64 (its Byte
+// and UInt16 working types; Int8 is Byte there) rather than in float32.
+func (t *Tiling) exact() bool {
+	return t.Type == geotiff.Uint8 || t.Type == geotiff.Int8 || t.Type == geotiff.Uint16
 }
 
-// averageFloat32 is reduceFloat32 for Average without a mask: invalid
-// samples are NaN and, with checkND, nd.
+// in returns sample v as GDAL's working type holds it.
+func (t *Tiling) in(v float64) float64 {
+	if t.exact() {
+		return v
+	}
+	return float64(float32(v))
+}
+
+// out converts an average to the value GDAL 3.6 stores: Byte and UInt16
+// rounded half up in float64; other types through float32, integer types
+// rounded half away from zero in float32 (GDAL's GDALCopyWord). Put
+// clamps it to the type's range.
+func (t *Tiling) out(v float64) float64 {
+	if t.exact() {
+		return math.Floor(v + 0.5)
+	}
+	f := float32(v)
+	if t.Type.IsFloat() {
+		return float64(f)
+	}
+	if f >= 0 {
+		f += 0.5
+	} else {
+		f -= 0.5
+	}
+	return math.Trunc(float64(f))
+}
+
+// averageFloat32 reduces the fw×fh 2×2 blocks of a one-band float32 tile
+// into quarter (qx, qy) of dst with Average, without a mask (the common
+// case, unrolled): invalid samples are NaN and, with checkND, nd.
 func (t *Tiling) averageFloat32(dst, src []byte, fw, fh, qx, qy int, checkND bool, nd, fill float32) {
 	tw, hw, hh := t.TileWidth, t.TileWidth/2, t.TileHeight/2
 	le := binary.LittleEndian
