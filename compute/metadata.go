@@ -1,24 +1,32 @@
 package compute
 
 import (
-	"encoding/xml"
 	"strconv"
 	"strings"
+
+	"github.com/gomean/gomean/geotiff"
 )
 
-// gdalMetadata is the XML of the GDAL_METADATA tag (42112).
+// gdalMetadata is the XML of the GDAL_METADATA tag (42112): its items.
 type gdalMetadata struct {
-	XMLName xml.Name   `xml:"GDALMetadata"`
-	Items   []metaItem `xml:"Item"`
+	Items []metaItem
 }
 
-type metaItem struct {
-	Name   string `xml:"name,attr"`
-	Sample string `xml:"sample,attr,omitempty"`
-	Role   string `xml:"role,attr,omitempty"`
-	Domain string `xml:"domain,attr,omitempty"`
-	Value  string `xml:",chardata"`
+type metaItem = geotiff.MetadataItem
+
+// parse reads GDAL_METADATA text into md; "" leaves md empty.
+func (md *gdalMetadata) parse(text string) error {
+	md.Items = nil
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	items, err := geotiff.ParseMetadata(text)
+	md.Items = items
+	return err
 }
+
+// String returns md as GDAL_METADATA text.
+func (md gdalMetadata) String() string { return geotiff.FormatMetadata(md.Items) }
 
 // outputMetadata returns the GDAL_METADATA of the first input that applies
 // to the output: dataset items and the items of the selected bands,
@@ -31,7 +39,7 @@ func outputMetadata(xmlText string, bands []int, op Op) string {
 		return ""
 	}
 	var in gdalMetadata
-	if err := xml.Unmarshal([]byte(xmlText), &in); err != nil {
+	if err := in.parse(xmlText); err != nil {
 		return ""
 	}
 	linear := op == Mean || op == Min || op == Max || op == Median || op == Percentile || op == Mode
@@ -62,9 +70,5 @@ func outputMetadata(xmlText string, bands []int, op Op) string {
 	if len(out.Items) == 0 {
 		return ""
 	}
-	b, err := xml.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return ""
-	}
-	return string(b)
+	return out.String()
 }

@@ -3,7 +3,6 @@ package compute
 import (
 	"context"
 	"encoding/binary"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"image"
@@ -268,10 +267,8 @@ func (w *ovWriter) float32Stats(s *tileStats, rect, bounds image.Rectangle, samp
 // every band added to meta.
 func (w *ovWriter) statsMetadata() (string, error) {
 	var md gdalMetadata
-	if w.meta != "" {
-		if err := xml.Unmarshal([]byte(w.meta), &md); err != nil {
-			return "", fmt.Errorf("compute: output metadata: %w", err)
-		}
+	if err := md.parse(w.meta); err != nil {
+		return "", fmt.Errorf("compute: output metadata: %w", err)
 	}
 	nb := w.p.stride
 	total := float64(w.p.grid.Width) * float64(w.p.grid.Height)
@@ -301,8 +298,7 @@ func (w *ovWriter) statsMetadata() (string, error) {
 	if len(md.Items) == 0 {
 		return "", nil
 	}
-	b, err := xml.MarshalIndent(md, "", "  ")
-	return string(b), err
+	return md.String(), nil
 }
 
 func (w *ovWriter) SetNoData(has bool, v float64) error { return w.cw.SetNoData(has, v) }

@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"math"
@@ -134,7 +133,7 @@ func (p *pipeline) outputOptions() (geotiff.WriterOptions, error) {
 	}
 	var md gdalMetadata
 	if o.Metadata != "" {
-		if err := xml.Unmarshal([]byte(o.Metadata), &md); err != nil {
+		if err := md.parse(o.Metadata); err != nil {
 			return o, fmt.Errorf("compute: shard: output metadata does not parse: %w", err)
 		}
 	}
@@ -146,11 +145,7 @@ func (p *pipeline) outputOptions() (geotiff.WriterOptions, error) {
 	item(inputsItem, s.inputs)
 	item(metadataItem, base64.StdEncoding.EncodeToString([]byte(o.Metadata)))
 	item(bigTIFFItem, strconv.Itoa(int(o.BigTIFF)))
-	b, err := xml.MarshalIndent(md, "", "  ")
-	if err != nil {
-		return o, fmt.Errorf("compute: shard metadata: %w", err)
-	}
-	o.Metadata = string(b)
+	o.Metadata = md.String()
 	return o, nil
 }
 
@@ -273,7 +268,7 @@ func shardItems(text string) map[string]string {
 		return nil
 	}
 	var md gdalMetadata
-	if err := xml.Unmarshal([]byte(text), &md); err != nil {
+	if err := md.parse(text); err != nil {
 		return nil
 	}
 	m := map[string]string{}
@@ -324,13 +319,10 @@ func (p *pipeline) createPart(output string, o geotiff.WriterOptions, levels int
 		return nil, fmt.Errorf("compute: shard: the georeferencing of this output cannot be recorded in a part for merge to write its COG, overviews or statistics (%v): run it without --shard", err)
 	}
 	var md gdalMetadata
-	if err := xml.Unmarshal([]byte(o.Metadata), &md); err != nil {
+	if err := md.parse(o.Metadata); err != nil {
 		return nil, fmt.Errorf("compute: shard: part metadata does not parse: %w", err)
 	}
 	md.Items = append(md.Items, metaItem{Name: outputItem, Domain: ShardDomain, Value: string(b)})
-	if b, err = xml.MarshalIndent(md, "", "  "); err != nil {
-		return nil, fmt.Errorf("compute: shard metadata: %w", err)
-	}
-	o.Metadata = string(b)
+	o.Metadata = md.String()
 	return geotiff.Create(output, o)
 }

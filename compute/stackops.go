@@ -1,12 +1,10 @@
 package compute
 
 import (
-	"encoding/xml"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gomean/gomean/geotiff"
@@ -157,10 +155,8 @@ func (p *pipeline) describePercentiles(text string) string {
 		return text
 	}
 	var md gdalMetadata
-	if strings.TrimSpace(text) != "" {
-		if err := xml.Unmarshal([]byte(text), &md); err != nil {
-			md = gdalMetadata{}
-		}
+	if err := md.parse(text); err != nil {
+		md = gdalMetadata{}
 	}
 	desc := map[string]string{}
 	items := md.Items[:0]
@@ -183,9 +179,5 @@ func (p *pipeline) describePercentiles(text string) string {
 			md.Items = append(md.Items, metaItem{Name: "DESCRIPTION", Sample: s, Role: "description", Value: name})
 		}
 	}
-	b, err := xml.MarshalIndent(md, "", "  ")
-	if err != nil {
-		return text
-	}
-	return string(b)
+	return md.String()
 }

@@ -1,7 +1,6 @@
 package geotiff
 
 import (
-	"encoding/xml"
 	"strconv"
 	"strings"
 )
@@ -109,19 +108,12 @@ func parseColorInterp(md string, bands int) []string {
 	if !strings.Contains(md, "colorinterp") {
 		return nil
 	}
-	var doc struct {
-		Items []struct {
-			Name   string `xml:"name,attr"`
-			Sample string `xml:"sample,attr"`
-			Role   string `xml:"role,attr"`
-			Value  string `xml:",chardata"`
-		} `xml:"Item"`
-	}
-	if err := xml.Unmarshal([]byte(md), &doc); err != nil {
+	items, err := ParseMetadata(md)
+	if err != nil {
 		return nil
 	}
 	var out []string
-	for _, it := range doc.Items {
+	for _, it := range items {
 		if it.Role != "colorinterp" {
 			continue
 		}

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -267,10 +268,7 @@ func (t *s3Target) display() string { return "s3://" + t.bucket + "/" + t.key }
 
 // explain reads S3's XML error body: its code and message, and what to do.
 func (t *s3Target) explain(status int, body []byte) string {
-	var e struct {
-		Code, Message, Region, Endpoint string
-	}
-	_ = xml.Unmarshal(body, &e)
+	e := s3Error(body)
 	msg := e.Code
 	if e.Message != "" {
 		msg = strings.TrimPrefix(msg+": "+e.Message, ": ")
@@ -297,4 +295,48 @@ func (t *s3Target) explain(status int, body []byte) string {
 		}
 	}
 	return strings.TrimPrefix(msg+"; "+hint, "; ")
+}
+
+// s3ErrorBody holds the fields of S3's XML error body that explain uses.
+type s3ErrorBody struct {
+	Code, Message, Region, Endpoint string
+}
+
+// s3Error reads the <Error> body of a failed S3 request: the text of its
+// Code, Message, Region and Endpoint children. A body that is not XML
+// gives what was read before the fault (often nothing).
+func s3Error(body []byte) s3ErrorBody {
+	var e s3ErrorBody
+	d := xml.NewDecoder(bytes.NewReader(body))
+	depth, field := 0, (*string)(nil)
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return e
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			field = nil
+			if depth == 2 {
+				switch t.Name.Local {
+				case "Code":
+					field = &e.Code
+				case "Message":
+					field = &e.Message
+				case "Region":
+					field = &e.Region
+				case "Endpoint":
+					field = &e.Endpoint
+				}
+			}
+		case xml.EndElement:
+			depth--
+			field = nil
+		case xml.CharData:
+			if field != nil {
+				*field += string(t)
+			}
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
@@ -505,20 +504,12 @@ func parseGDALMetadata(s string) ([]metaItem, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	var doc struct {
-		Items []struct {
-			Name   string `xml:"name,attr"`
-			Sample string `xml:"sample,attr"`
-			Role   string `xml:"role,attr"`
-			Domain string `xml:"domain,attr"`
-			Value  string `xml:",chardata"`
-		} `xml:"Item"`
+	doc, err := geotiff.ParseMetadata(s)
+	if err != nil {
+		return nil, err
 	}
-	if err := xml.Unmarshal([]byte(s), &doc); err != nil {
-		return nil, fmt.Errorf("GDAL_METADATA: %w", err)
-	}
-	items := make([]metaItem, 0, len(doc.Items))
-	for _, it := range doc.Items {
+	items := make([]metaItem, 0, len(doc))
+	for _, it := range doc {
 		m := metaItem{Name: it.Name, Value: gdalEntities.Replace(it.Value), Sample: -1, Role: it.Role, Domain: it.Domain}
 		if it.Sample != "" {
 			n, err := strconv.Atoi(it.Sample)
