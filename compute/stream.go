@@ -77,7 +77,11 @@ type rowMerge struct {
 // reduction into pixel-interleaved output, inputs without masks or alpha,
 // accumulators that fit the memory budget, and either inputs whose blocks
 // are not the output's tiles (strips, other tile sizes) or more inputs than
-// one group.
+// one group. Inputs with other footprints on the output grid (p.index) are
+// streamed when none is resampled and some output tile meets more inputs
+// than one group: a year of daily grids of which some have another extent.
+// A mosaic, where each tile meets few inputs, keeps the tile path and its
+// footprint index.
 func (p *pipeline) streamable() bool {
 	if noStream {
 		return false
@@ -87,8 +91,18 @@ func (p *pipeline) streamable() bool {
 	default:
 		return false
 	}
-	if p.planes != 1 || p.maskOut || p.alphaOut || p.index != nil {
+	if p.planes != 1 || p.maskOut || p.alphaOut {
 		return false
+	}
+	if p.index != nil {
+		if p.maxActive <= groupSize {
+			return false
+		}
+		for _, s := range p.srcs {
+			if s.rs != nil {
+				return false
+			}
+		}
 	}
 	aligned := true
 	for _, s := range p.srcs {
@@ -404,12 +418,18 @@ func (sr *streamRun) add(a, b *accum) {
 	}
 }
 
-// fold reads every block of input k that want covers, once, and folds
-// the valid samples of the output bands into acc.
+// fold reads every block of input k that want (output pixels) covers,
+// once, and folds the valid samples of the output bands into acc. An input
+// placed elsewhere on the output grid (s.off) is read where its footprint
+// meets want; outside it, it adds nothing, as an invalid sample.
 func (sr *streamRun) fold(wk *worker, k int, want image.Rectangle, acc *accum) error {
 	p := sr.p
 	s := p.srcs[k]
-	cover := s.grid.Cover(want)
+	in := want.Sub(s.off).Intersect(image.Rect(0, 0, s.im.Width, s.im.Height))
+	if in.Empty() {
+		return nil
+	}
+	cover := s.grid.Cover(in)
 	tb := s.im.TileBands()
 	weight := 1.0
 	if p.cfg.Weights != nil {
@@ -418,7 +438,7 @@ func (sr *streamRun) fold(wk *worker, k int, want image.Rectangle, acc *accum) e
 	// foldBlock folds the part of block i (of plane plane) in want.
 	foldBlock := func(i, plane int, data []byte) error {
 		b := s.grid.Bounds(i % s.plane)
-		clip := b.Intersect(want)
+		clip := b.Intersect(in)
 		n := clip.Dx()
 		if len(wk.out) < n {
 			wk.out = make([]float64, n)
@@ -431,7 +451,7 @@ func (sr *streamRun) fold(wk *worker, k int, want image.Rectangle, acc *accum) e
 			for y := clip.Min.Y; y < clip.Max.Y; y++ {
 				first := ((y-b.Min.Y)*b.Dx()+clip.Min.X-b.Min.X)*tb + s.sampleOf(band)
 				s.decs[band].decode(vals, data, first, tb)
-				sr.foldRow(acc, j*sr.spanPx+(y-want.Min.Y)*sr.spanW+clip.Min.X-want.Min.X, vals, weight)
+				sr.foldRow(acc, sr.at(j, y+s.off.Y, clip.Min.X+s.off.X, want), vals, weight)
 			}
 		}
 		return nil
@@ -468,13 +488,19 @@ func (sr *streamRun) fold(wk *worker, k int, want image.Rectangle, acc *accum) e
 				if len(wk.out) < b.Dx() {
 					wk.out = make([]float64, b.Dx())
 				}
-				if err := sr.foldRows(wk, k, i, plane, b, b.Intersect(want), want, acc, weight); err != nil {
+				if err := sr.foldRows(wk, k, i, plane, b, b.Intersect(in), want, acc, weight); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// at returns the accumulator index of output band j at output pixel
+// (x, y) of a unit's rectangle want.
+func (sr *streamRun) at(j, y, x int, want image.Rectangle) int {
+	return j*sr.spanPx + (y-want.Min.Y)*sr.spanW + x - want.Min.X
 }
 
 // foldRow folds the values of one row segment into acc from index o.

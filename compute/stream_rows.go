@@ -64,11 +64,12 @@ func (sr *streamRun) cursorFor(k, i int) (*cursor, error) {
 		return nil, &InputError{Path: s.name, Err: err}
 	}
 	c := &cursor{rr: rr}
-	// A shard's band may start inside the block: no unit decodes the
-	// rows above it, so the first unit skips them.
+	// A shard's band, or an output grid that starts below the input's
+	// top, may start inside the block: no unit decodes the rows above
+	// it, so the first unit skips them.
 	first, _ := sr.p.rowRange()
-	if top := s.grid.Bounds(i % s.plane).Min.Y; first*sr.p.tileH > top {
-		c.next = first*sr.p.tileH - top
+	if top, start := s.grid.Bounds(i%s.plane).Min.Y, first*sr.p.tileH-s.off.Y; start > top {
+		c.next = start - top
 		c.skip = c.next
 	}
 	c.cond.L = &c.mu
@@ -96,7 +97,7 @@ func (sr *streamRun) abort() {
 }
 
 // foldRows folds the rows of block i of input k that lie in clip (the
-// block's bounds b) into acc, decoding them from the block's cursor after
+// block's bounds b; both in the input's pixels) into acc, decoding them from the block's cursor after
 // the units of the tile rows above have taken theirs.
 func (sr *streamRun) foldRows(wk *worker, k, i, plane int, b, clip, want image.Rectangle, acc *accum, weight float64) error {
 	p := sr.p
@@ -135,7 +136,7 @@ func (sr *streamRun) foldRows(wk *worker, k, i, plane int, b, clip, want image.R
 				continue
 			}
 			s.decs[band].decode(vals, c.row, (clip.Min.X-b.Min.X)*tb+s.sampleOf(band), tb)
-			sr.foldRow(acc, j*sr.spanPx+(y-want.Min.Y)*sr.spanW+clip.Min.X-want.Min.X, vals, weight)
+			sr.foldRow(acc, sr.at(j, y+s.off.Y, clip.Min.X+s.off.X, want), vals, weight)
 		}
 	}
 	c.next = clip.Max.Y - b.Min.Y
