@@ -73,7 +73,12 @@ func (p *pipeline) checkMemory() error {
 	var perWorker, maxBlock int64
 	var big *source
 	tilePx := int64(p.tileW) * int64(p.tileH)
-	if p.stream {
+	switch {
+	case p.stream && holistic(p.cfg.Op):
+		// A unit's stack, and the results of the parts in flight.
+		_, w := p.spanTiles()
+		perWorker += int64(p.stackRows())*p.stackRowBytes() + 2*int64(w)*int64(p.tileH)*int64(p.stride)*8
+	case p.stream:
 		// Accumulators of the units, rows and held partials in flight.
 		_, w := p.spanTiles()
 		perWorker += 2 * int64(w) * int64(p.tileH) * int64(len(p.bands)) * p.accBytes()

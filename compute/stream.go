@@ -47,6 +47,10 @@ type streamRun struct {
 	nb     int // output bands
 	need   int32
 	wsum   bool // the weighted mean keeps a sum of weights
+	hol    bool // the stack path (stream_stack.go): all inputs in one unit
+	nbAcc  int  // accumulators per pixel: nb, or nb × outputs per band with hol
+
+	stacks sync.Pool // *[]float64 stacks of the stack path
 
 	next    atomic.Int64
 	mu      sync.Mutex
@@ -86,10 +90,13 @@ func (p *pipeline) streamable() bool {
 	if noStream {
 		return false
 	}
+	hol := holistic(p.cfg.Op)
 	switch p.cfg.Op {
 	case Mean, Sum, Count, Min, Max:
 	default:
-		return false
+		if !hol {
+			return false
+		}
 	}
 	if p.planes != 1 || p.maskOut || p.alphaOut {
 		return false
@@ -116,6 +123,10 @@ func (p *pipeline) streamable() bool {
 		}
 		aligned = aligned && s.direct
 	}
+	if hol {
+		// Tiles that are the output's are read once by the tile path.
+		return !aligned && p.index == nil && p.stackRows() > 0
+	}
 	if aligned && len(p.srcs) <= groupSize {
 		return false
 	}
@@ -130,6 +141,9 @@ var spanCap = 4 << 20
 
 // accBytes is the size of the accumulators of one pixel of one band.
 func (p *pipeline) accBytes() int64 {
+	if holistic(p.cfg.Op) {
+		return 8 * int64(len(p.srcs)) // the stack
+	}
 	if p.cfg.Op == Mean && p.cfg.Weights != nil {
 		return 20
 	}
@@ -174,14 +188,24 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 		rows:    p.grid.Down(),
 		nb:      len(p.bands),
 		wsum:    p.cfg.Op == Mean && p.cfg.Weights != nil,
+		hol:     holistic(p.cfg.Op),
 		state:   map[[3]int]*rowMerge{},
 		spansIn: map[[2]int][]*accum{},
 		cursors: map[blockKey]*cursor{},
+	}
+	sr.nbAcc = sr.nb
+	sr.stacks.New = func() any { return new([]float64) }
+	if sr.hol {
+		sr.groups = 1
+		sr.nbAcc = sr.nb * p.outsPerBand()
 	}
 	sr.tiles, sr.spanW = p.spanTiles()
 	sr.spans = (p.grid.Across() + sr.tiles - 1) / sr.tiles
 	rowFirst, rowEnd := p.rowRange()
 	sr.parts, sr.partH = p.rowParts((rowEnd - rowFirst) * sr.spans * sr.groups)
+	if h := p.stackRows(); sr.hol && h < sr.partH {
+		sr.parts, sr.partH = (p.tileH+h-1)/h, h
+	}
 	sr.spanPx = sr.spanW * sr.partH
 	need := max(int32(p.cfg.MinValid), 0)
 	if p.cfg.Op != Count {
@@ -228,9 +252,12 @@ func (sr *streamRun) getAccum() *accum {
 		a, sr.free = sr.free[n-1], sr.free[:n-1]
 	}
 	sr.mu.Unlock()
-	n := sr.spanPx * sr.nb
+	n := sr.spanPx * sr.nbAcc
 	if a == nil {
-		a = &accum{val: make([]float64, n), cnt: make([]int32, n)}
+		a = &accum{val: make([]float64, n)}
+		if !sr.hol {
+			a.cnt = make([]int32, n)
+		}
 		if sr.wsum {
 			a.ws = make([]float64, n)
 		}
@@ -288,7 +315,12 @@ func (sr *streamRun) unit(ctx context.Context, wk *worker, u int, w tileWriter) 
 	}
 	want := image.Rect(x0, y0, min(x0+sr.spanW, p.grid.Width), y1)
 	acc := sr.getAccum()
-	for k := g * groupSize; k < min((g+1)*groupSize, len(p.srcs)); k++ {
+	if sr.hol {
+		if err := sr.stackUnit(wk, want, acc); err != nil {
+			return err
+		}
+	}
+	for k := g * groupSize; k < min((g+1)*groupSize, len(p.srcs)) && !sr.hol; k++ {
 		if err := sr.fold(wk, k, want, acc); err != nil {
 			return err
 		}
@@ -505,6 +537,10 @@ func (sr *streamRun) at(j, y, x int, want image.Rectangle) int {
 
 // foldRow folds the values of one row segment into acc from index o.
 func (sr *streamRun) foldRow(acc *accum, o int, vals []float64, weight float64) {
+	if sr.hol { // acc is one input's part of the stack
+		copy(acc.val[o:o+len(vals)], vals)
+		return
+	}
 	cnt := acc.cnt[o : o+len(vals)]
 	val := acc.val[o : o+len(vals)]
 	switch op := sr.p.cfg.Op; {
@@ -547,6 +583,9 @@ func (sr *streamRun) foldRow(acc *accum, o int, vals []float64, weight float64) 
 // result returns the output value of accumulator i: the reduction, or NaN
 // when too few inputs are valid there.
 func (sr *streamRun) result(a *accum, i int) float64 {
+	if sr.hol {
+		return a.val[i] // the reducer's result, policy applied
+	}
 	c := a.cnt[i]
 	if c < sr.need {
 		return math.NaN()
@@ -583,7 +622,7 @@ func (sr *streamRun) writeSpan(ctx context.Context, wk *worker, r, c int, parts 
 		bounds, rect := p.grid.Bounds(t), p.grid.Rect(t)
 		wk.buf = grow(wk.buf, bounds.Dx()*bounds.Dy()*p.stride*size)
 		for y := rect.Min.Y; y < rect.Max.Y; y++ {
-			for j := range sr.nb {
+			for j := range sr.nbAcc {
 				out := wk.out[:rect.Dx()]
 				dy := y - r*p.tileH
 				acc := parts[dy/sr.partH]
