@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -160,12 +161,49 @@ func stackConfig(cmd *cli.Command, op compute.Op, cfg *compute.Config, inputs []
 	if err != nil {
 		return nil, usagef("%w", err)
 	}
-	for _, g := range groups {
-		if err := checkOutput(g.Output, inputs, cmd.Bool("overwrite")); err != nil {
-			return nil, err
-		}
+	if err := checkGroupOutputs(groups, inputs, cmd.Bool("overwrite")); err != nil {
+		return nil, err
 	}
 	return groups, nil
+}
+
+// checkGroupOutputs is checkOutput for every group's output, with each
+// input's absolute path and file information found once, not once per
+// group: 365 groups of 365 inputs made 266,000 stat calls (filepath.Abs
+// stats the working directory each time).
+func checkGroupOutputs(groups []compute.Group, inputs []string, overwrite bool) error {
+	abs := make(map[string]bool, len(inputs))
+	for _, in := range inputs {
+		a, _ := filepath.Abs(in)
+		abs[a] = true
+	}
+	var infos []os.FileInfo // of the inputs, once an output exists
+	for _, g := range groups {
+		if ao, _ := filepath.Abs(g.Output); abs[ao] {
+			return usagef("output %s is also an input: choose another output name", g.Output)
+		}
+		st, err := os.Stat(g.Output)
+		if err != nil {
+			continue
+		}
+		if infos == nil {
+			infos = make([]os.FileInfo, 0, len(inputs))
+			for _, in := range inputs {
+				if si, err := os.Stat(in); err == nil {
+					infos = append(infos, si)
+				}
+			}
+		}
+		for _, si := range infos {
+			if os.SameFile(st, si) {
+				return usagef("output %s is also an input: choose another output name", g.Output)
+			}
+		}
+		if !overwrite {
+			return usagef("output %s exists: pass --overwrite to replace it, or choose another name", g.Output)
+		}
+	}
+	return nil
 }
 
 // parsePercentiles reads the --p values: numbers from 0 to 100, each flag
