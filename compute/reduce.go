@@ -1,9 +1,6 @@
 package compute
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // A reducer computes one output value per pixel from the values of a stack
 // of inputs. Values arrive as float64 with NaN for every invalid sample
@@ -217,11 +214,7 @@ func medianOf(t []float64) float64 {
 	case 2:
 		return (t[0] + t[1]) / 2
 	}
-	if len(t) <= 16 {
-		insertionSort(t)
-	} else {
-		slices.Sort(t)
-	}
+	sortValues(t)
 	m := len(t) / 2
 	if len(t)%2 == 1 {
 		return t[m]

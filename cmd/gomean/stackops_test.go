@@ -152,6 +152,9 @@ func TestStackErrors(t *testing.T) {
 	os.WriteFile(exists, []byte("x"), 0o644)
 	short := filepath.Join(dir, "short.txt")
 	os.WriteFile(short, []byte("2024-01-01\n"), 0o644)
+	if err := os.Link(in[1], filepath.Join(dir, "link_2024-02.tif")); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -165,6 +168,8 @@ func TestStackErrors(t *testing.T) {
 		{"bad group", []string{"mean", "--group-by", "week", "-o", out}, []string{"--group-by week"}},
 		{"no placeholder", []string{"mean", "--group-by", "month", "-o", out}, []string{"no {group}", "2 month groups", "out_{group}.tif"}},
 		{"group output exists", []string{"mean", "--group-by", "month", "-o", filepath.Join(dir, "g_{group}.tif")}, []string{"g_2024-02.tif exists"}},
+		{"group output is an input", []string{"mean", "--group-by", "month", "--overwrite", "-o", filepath.Join(dir, "s_{group}-01.tif")}, []string{"s_2024-01-01.tif is also an input"}},
+		{"group output links to an input", []string{"mean", "--group-by", "month", "--overwrite", "-o", filepath.Join(dir, "link_{group}.tif")}, []string{"link_2024-02.tif is also an input"}},
 		{"dates count", []string{"slope", "--dates", short, "-o", out}, []string{"1 dates for 2 inputs"}},
 		{"dates without use", []string{"mean", "--dates", short, "-o", out}, []string{"--dates is for slope and --group-by"}},
 		{"mode nodata type", []string{"mode", "--nodata", "3.5", "-o", out}, []string{}},
