@@ -47,7 +47,9 @@ order band 1 P1, band 1 P2, ..., band 2 P1, ..., described as p10, p50,
 ... (gdalinfo shows it). --p 50 is the median. Each worker holds one
 output tile and one chunk of 1024 float64 values of every input, so memory
 grows with the number of inputs, not with the raster size: 1,000 inputs
-with 2 workers and 32x32 tiles peak near 34 MiB. Three P cost about one
+with 2 workers and 32x32 tiles peak near 34 MiB. Over strips (GDAL's
+default layout) a worker instead holds a stack of a few rows of every
+input, at most 32 MiB, and decodes each strip once. Three P cost about one
 median's reduction; the output's extra bands cost their compression.
 
    gomean percentile --p 10,50,90 -o p.tif scenes/*.tif
