@@ -50,7 +50,7 @@ type streamRun struct {
 	hol    bool // the stack path (stream_stack.go): all inputs in one unit
 	nbAcc  int  // accumulators per pixel: nb, or nb × outputs per band with hol
 
-	stacks sync.Pool // *[]float64 stacks of the stack path
+	stacks [][]float64 // free stacks of the stack path (under mu)
 
 	next    atomic.Int64
 	mu      sync.Mutex
@@ -194,7 +194,6 @@ func (p *pipeline) runStream(ctx context.Context, w tileWriter) error {
 		cursors: map[blockKey]*cursor{},
 	}
 	sr.nbAcc = sr.nb
-	sr.stacks.New = func() any { return new([]float64) }
 	if sr.hol {
 		sr.groups = 1
 		sr.nbAcc = sr.nb * p.outsPerBand()

@@ -66,12 +66,23 @@ func (sr *streamRun) stackUnit(wk *worker, want image.Rectangle, acc *accum) err
 	p := sr.p
 	n, nb := len(p.srcs), sr.nb
 	size := n * nb * sr.spanPx
-	st := sr.stacks.Get().(*[]float64)
-	defer sr.stacks.Put(st)
-	if cap(*st) < size {
-		*st = make([]float64, size)
+	// A free list of the run, not a sync.Pool: stacks go with the run
+	// (a pool would keep them until two collections later).
+	sr.mu.Lock()
+	var stack []float64
+	if k := len(sr.stacks); k > 0 {
+		stack, sr.stacks = sr.stacks[k-1], sr.stacks[:k-1]
 	}
-	stack := (*st)[:size]
+	sr.mu.Unlock()
+	if cap(stack) < size {
+		stack = make([]float64, size)
+	}
+	stack = stack[:size]
+	defer func() {
+		sr.mu.Lock()
+		sr.stacks = append(sr.stacks, stack)
+		sr.mu.Unlock()
+	}()
 	fillNaN(stack)
 	for k := range p.srcs {
 		view := &accum{val: stack[k*nb*sr.spanPx : (k+1)*nb*sr.spanPx]}
