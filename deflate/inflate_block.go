@@ -28,7 +28,7 @@ func (d *inflater) readDynamicTables() error {
 		clens[sym] = uint8(v)
 	}
 	var pre [1 << precodeBits]uint32
-	if !buildTable(pre[:], clens[:], precodeBits, precodeEntry) {
+	if !buildTable(pre[:], clens[:], precodeBits, precodeResults[:]) {
 		return d.corrupt()
 	}
 	lens := d.lens[:nlit+ndist]
@@ -75,8 +75,8 @@ func (d *inflater) readDynamicTables() error {
 			i++
 		}
 	}
-	if !buildTable(d.litlen[:], lens[:nlit], litlenBits, litlenEntry) ||
-		!buildTable(d.dist[:], lens[nlit:], distBits, distEntry) {
+	if !buildTable(d.litlen[:], lens[:nlit], litlenBits, litlenResults[:]) ||
+		!buildTable(d.dist[:], lens[nlit:], distBits, distResults[:]) {
 		return d.corrupt()
 	}
 	// Pairs need two literal codes that fit in the table's bits together;
