@@ -145,7 +145,6 @@ func refBuildSubtables(table []uint32, lens []uint8, tableBits uint, next []int,
 	return true
 }
 
-
 // randomLengths returns code lengths (at most 15) of a random complete
 // prefix code over n of the nsym symbols, made by splitting leaves.
 func randomLengths(rng *rand.Rand, nsym, n int) []uint8 {
