@@ -179,3 +179,32 @@ func BenchmarkInflateStrips(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDynamicHeader reads, per op, the dynamic block header of each
+// GDAL-made one-row strip and builds its tables (readDynamicTables): the
+// per-stream work that BenchmarkInflateStrips also pays.
+func BenchmarkDynamicHeader(b *testing.B) {
+	for _, name := range stripFiles {
+		strips := loadStrips(b, name)
+		b.Run("strips="+strings.TrimSuffix(name, ".bin"), func(b *testing.B) {
+			d := new(inflater)
+			dst := make([]byte, strips[0].size)
+			cpuLoop(b, func() {
+				for _, s := range strips {
+					body, err := zlibBody(s.data)
+					if err != nil {
+						b.Fatal(err)
+					}
+					d.in, d.ip, d.bitbuf, d.bitsleft, d.overread = body, 0, 0, 0, 0
+					d.out, d.op = dst[:s.size], 0
+					if h, err := d.bits(3); err != nil || h>>1 != 2 {
+						b.Fatalf("%s: block header %d, %v; want a dynamic block", s.name, h, err)
+					}
+					if err := d.readDynamicTables(); err != nil {
+						b.Fatalf("%s: %v", s.name, err)
+					}
+				}
+			})
+		})
+	}
+}

@@ -32,19 +32,25 @@ func (d *inflater) readDynamicTables() error {
 		return d.corrupt()
 	}
 	lens := d.lens[:nlit+ndist]
+	// The bit buffer lives in locals here: d.lens shares d with d.bitbuf,
+	// so stores to lens would otherwise force reloads of the fields.
+	bitbuf, bitsleft := d.bitbuf, d.bitsleft
 	for i := 0; i < len(lens); {
 		// A precode symbol takes at most 7 bits plus 7 extra bits.
-		if d.bitsleft < 14 {
+		if bitsleft < 14 {
+			d.bitbuf, d.bitsleft = bitbuf, bitsleft
 			if err := d.refill(); err != nil {
 				return err
 			}
+			bitbuf, bitsleft = d.bitbuf, d.bitsleft
 		}
-		e := pre[d.bitbuf&(1<<precodeBits-1)]
+		e := pre[bitbuf&(1<<precodeBits-1)]
 		if e&flagInvalid != 0 {
+			d.bitbuf, d.bitsleft = bitbuf, bitsleft
 			return d.corrupt()
 		}
-		d.bitbuf >>= e & entryConsume
-		d.bitsleft -= uint(e & entryConsume)
+		bitbuf >>= e & entryConsume
+		bitsleft -= uint(e & entryConsume)
 		sym := e >> 16
 		if sym < 16 {
 			lens[i] = uint8(sym)
@@ -56,18 +62,20 @@ func (d *inflater) readDynamicTables() error {
 		switch sym {
 		case 16:
 			if i == 0 {
+				d.bitbuf, d.bitsleft = bitbuf, bitsleft
 				return d.corrupt()
 			}
-			rep, val = 3+int(d.bitbuf&3), lens[i-1]
-			d.bitbuf, d.bitsleft = d.bitbuf>>2, d.bitsleft-2
+			rep, val = 3+int(bitbuf&3), lens[i-1]
+			bitbuf, bitsleft = bitbuf>>2, bitsleft-2
 		case 17:
-			rep = 3 + int(d.bitbuf&7)
-			d.bitbuf, d.bitsleft = d.bitbuf>>3, d.bitsleft-3
+			rep = 3 + int(bitbuf&7)
+			bitbuf, bitsleft = bitbuf>>3, bitsleft-3
 		default: // 18
-			rep = 11 + int(d.bitbuf&127)
-			d.bitbuf, d.bitsleft = d.bitbuf>>7, d.bitsleft-7
+			rep = 11 + int(bitbuf&127)
+			bitbuf, bitsleft = bitbuf>>7, bitsleft-7
 		}
 		if i+rep > len(lens) {
+			d.bitbuf, d.bitsleft = bitbuf, bitsleft
 			return d.corrupt()
 		}
 		for range rep {
@@ -75,6 +83,7 @@ func (d *inflater) readDynamicTables() error {
 			i++
 		}
 	}
+	d.bitbuf, d.bitsleft = bitbuf, bitsleft
 	if !buildTable(d.litlen[:], lens[:nlit], litlenBits, litlenResults[:]) ||
 		!buildTable(d.dist[:], lens[nlit:], distBits, distResults[:]) {
 		return d.corrupt()
@@ -85,7 +94,7 @@ func (d *inflater) readDynamicTables() error {
 	// decoding a small strip.
 	// Small outputs (GDAL's default strips are one row: a few KiB) do not
 	// repay the pair table either.
-	if shortestLiteral(lens[:min(nlit, 256)])*2 > litlenBits || len(d.out)-d.op < pairMinOutput {
+	if len(d.out)-d.op < pairMinOutput || shortestLiteral(lens[:min(nlit, 256)])*2 > litlenBits {
 		return nil
 	}
 	var single [1 << litlenBits]uint32
