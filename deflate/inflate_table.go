@@ -103,10 +103,11 @@ func makeDistResults() *[32]uint32 {
 	return &r
 }
 
-// makePrecodeResults returns the results of code length symbols 0-18.
-func makePrecodeResults() *[19]uint32 {
-	var r [19]uint32
-	for sym := range r {
+// makePrecodeResults returns the results of code length symbols 0-18,
+// and a zero for the padding of buildTable.
+func makePrecodeResults() *[20]uint32 {
+	var r [20]uint32 // 19 and the padding of buildTable
+	for sym := range r[:19] {
 		r[sym] = uint32(sym) << 16
 	}
 	return &r
@@ -137,9 +138,25 @@ func codeEntry(result uint32, n uint) uint32 {
 // copies replicate it. Longer codes go to subtables, filled with strided
 // stores.
 func buildTable(table []uint32, lens []uint8, tableBits uint, results []uint32) bool {
+	// The symbols, padded with unused ones to a multiple of 4, are cut
+	// into 4 quarters that are counted and sorted side by side: counting
+	// or placing one symbol after another of the same length waits for
+	// the previous increment of the same counter, and four independent
+	// counters overlap those waits.
+	var padded [288]uint8
+	copy(padded[:], lens)
+	q := (len(lens) + 3) >> 2
+	l0, l1, l2, l3 := padded[:q], padded[q:2*q], padded[2*q:3*q], padded[3*q:4*q]
+	var h0, h1, h2, h3 [maxCodeLen + 1]uint16
+	for j := range l0 {
+		h0[l0[j]&maxCodeLen]++
+		h1[l1[j]&maxCodeLen]++
+		h2[l2[j]&maxCodeLen]++
+		h3[l3[j]&maxCodeLen]++
+	}
 	var count [maxCodeLen + 1]uint16
-	for _, n := range lens {
-		count[n&maxCodeLen]++
+	for n := range count {
+		count[n] = h0[n] + h1[n] + h2[n] + h3[n]
 	}
 	// Kraft check: left is the number of unused codes at each length.
 	left := 1
@@ -174,47 +191,62 @@ func buildTable(table []uint32, lens []uint8, tableBits uint, results []uint32) 
 		}
 		return true
 	}
-	// Sort the entries by code length, in symbol order within a length;
-	// the unused symbols (length 0) come first and are skipped.
-	var offset [maxCodeLen + 1]uint16
+	// Sort the entries by code length, in symbol order within a length
+	// (quarter k's symbols of a length follow those of quarters before
+	// it); the unused symbols (length 0, padding included) come first and
+	// are skipped. results must cover the padding.
+	var o0, o1, o2, o3 [maxCodeLen + 1]uint16
 	for n := 1; n <= maxCodeLen; n++ {
-		offset[n] = offset[n-1] + count[n-1]
+		o0[n] = o0[n-1] + count[n-1]
+	}
+	for n := range o0 {
+		o1[n] = o0[n] + h0[n]
+		o2[n] = o1[n] + h1[n]
+		o3[n] = o2[n] + h2[n]
 	}
 	var sorted [288]uint32
-	results = results[:len(lens)]
-	for sym, n := range lens {
-		n &= maxCodeLen
-		sorted[offset[n]] = codeEntry(results[sym], uint(n))
-		offset[n]++
+	r0, r1, r2, r3 := results[:q], results[q:2*q], results[2*q:3*q], results[3*q:4*q]
+	for j := range l0 {
+		n0, n1, n2, n3 := l0[j]&maxCodeLen, l1[j]&maxCodeLen, l2[j]&maxCodeLen, l3[j]&maxCodeLen
+		sorted[o0[n0]] = codeEntry(r0[j], uint(n0))
+		o0[n0]++
+		sorted[o1[n1]] = codeEntry(r1[j], uint(n1))
+		o1[n1]++
+		sorted[o2[n2]] = codeEntry(r2[j], uint(n2))
+		o2[n2]++
+		sorted[o3[n3]] = codeEntry(r3[j], uint(n3))
+		o3[n3]++
 	}
-	next := sorted[count[0]:len(lens)]
+	next := sorted[count[0] : 4*q]
 
-	// The code is complete and not empty. code is the current code,
-	// bit-reversed, of n bits; its successor in the canonical order is
-	// code+1 with zeros appended, which, reversed, is: the highest zero
-	// bit of the n set, the bits above it cleared; appending zeros
-	// changes nothing. The last code is all ones.
-	code, n := 0, uint(1)
+	// The code is complete and not empty. The codes of n bits are the
+	// consecutive values code, code+1, ... (RFC 1951 section 3.2.2),
+	// and the table is indexed by them bit-reversed; reversing each code
+	// on its own (rather than stepping a reversed code, as libdeflate
+	// does) keeps the codes independent of one another.
+	n := uint(1)
 	for count[n] == 0 {
 		n++
 	}
-	end := 1 << n // filled part of the main table
+	code := 0     // the next code, n bits
+	end := 1 << n // filled part of the main table while n <= tableBits
+	k := 0        // next entry of next
 	for n <= tableBits {
-		for c := count[n]; c > 0; c-- {
-			table[code] = next[0]
-			next = next[1:]
-			if code == end-1 {
-				// The last code: replicate up to the whole main table.
-				for ; end < mainSize; end <<= 1 {
-					copy(table[end:end<<1], table[:end])
-				}
-				return true
+		c := int(count[n])
+		for i, e := range next[k : k+c] {
+			table[reverseBits(code+i, n)] = e
+		}
+		k, code = k+c, code+c
+		if code == end {
+			// All codes used: replicate up to the whole main table.
+			for ; end < mainSize; end <<= 1 {
+				copy(table[end:end<<1], table[:end])
 			}
-			bit := 1 << (bits.Len(uint(code^(end-1))) - 1)
-			code = code&(bit-1) | bit
+			return true
 		}
 		for {
 			n++
+			code <<= 1
 			if n <= tableBits {
 				copy(table[end:end<<1], table[:end])
 				end <<= 1
@@ -224,12 +256,13 @@ func buildTable(table []uint32, lens []uint8, tableBits uint, results []uint32) 
 			}
 		}
 	}
-	return buildSubtables(table, next, &count, code, n, tableBits)
+	return buildSubtables(table, next[k:], &count, code, n, tableBits)
 }
 
-// buildSubtables places the codes longer than tableBits, the entries next
-// in canonical order from code (bit-reversed) of n bits on; count holds
-// the number of codes of each length. Codes sharing their low tableBits
+// buildSubtables places the codes longer than tableBits: next holds the
+// entries of the remaining symbols in canonical order, the first with
+// code (not reversed) of n bits; count holds the number of codes of each
+// length, of which count[n] remain. Codes sharing their low tableBits
 // (reversed) bits are consecutive in that order and go to one subtable,
 // made as wide as their longest code needs: the smallest w for which the
 // codes of n to tableBits+w bits fill its 2^w entries (the code is
@@ -239,9 +272,10 @@ func buildSubtables(table, next []uint32, count *[maxCodeLen + 1]uint16, code in
 	mainMask := 1<<tableBits - 1
 	end := 1 << tableBits // next free entry
 	prefix, start := -1, 0
-	for {
-		if code&mainMask != prefix {
-			prefix, start = code&mainMask, end
+	for k, e := range next {
+		rev := reverseBits(code, n)
+		if rev&mainMask != prefix {
+			prefix, start = rev&mainMask, end
 			w := n - tableBits
 			used := int(count[n])
 			for used < 1<<w {
@@ -254,22 +288,20 @@ func buildSubtables(table, next []uint32, count *[maxCodeLen + 1]uint16, code in
 			}
 			table[prefix] = uint32(start)<<16 | flagSub | uint32(w)
 		}
-		e := next[0]
-		next = next[1:]
-		for i := start + code>>tableBits; i < end; i += 1 << (n - tableBits) {
+		for i := start + rev>>tableBits; i < end; i += 1 << (n - tableBits) {
 			table[i] = e
 		}
-		all := 1<<n - 1
-		if code == all {
-			return true
+		if k == len(next)-1 {
+			break
 		}
-		bit := 1 << (bits.Len(uint(code^all)) - 1)
-		code = code&(bit-1) | bit
+		code++
 		count[n]--
 		for count[n] == 0 {
 			n++
+			code <<= 1
 		}
 	}
+	return true
 }
 
 // reverseBits returns the low n bits of code in reverse order.
