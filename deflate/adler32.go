@@ -70,8 +70,11 @@ func adler32Checksum(p []byte) uint32 {
 func adlerBlock(blk []byte) (ce, co, qe, qo uint64) {
 	const lanes16 = 0x00ff00ff00ff00ff
 	p := unsafe.Pointer(unsafe.SliceData(blk))
-	for end := unsafe.Add(p, len(blk)&^15); p != end; p = unsafe.Add(p, 16) {
-		x, y := load64(p), load64(unsafe.Add(p, 8))
+	// Offsets, not a moving pointer: a pointer one past the end of blk
+	// would be invalid for the garbage collector.
+	i := 0
+	for ; i+16 <= len(blk); i += 16 {
+		x, y := load64(unsafe.Add(p, i)), load64(unsafe.Add(p, i+8))
 		ce += x & lanes16
 		co += x >> 8 & lanes16
 		qe += ce
@@ -81,8 +84,8 @@ func adlerBlock(blk []byte) (ce, co, qe, qo uint64) {
 		qe += ce
 		qo += co
 	}
-	if len(blk)&8 != 0 {
-		x := load64(p)
+	if i+8 <= len(blk) {
+		x := load64(unsafe.Add(p, i))
 		ce += x & lanes16
 		co += x >> 8 & lanes16
 		qe += ce
