@@ -105,80 +105,104 @@ func (d *inflater) readDynamicTables() error {
 
 // huffmanBlock decodes the symbols of one Huffman-coded block up to and
 // including its end-of-block code. It runs the fast loop while the
-// margins allow and finishes symbol by symbol in the careful loop below.
+// margins allow and finishes symbol by symbol in the careful loop below,
+// which keeps the bit buffer and the output position in locals (d's
+// fields are written back before every return and refill) and copies
+// matches in bulk where they do not overlap.
 func (d *inflater) huffmanBlock(lt *[litlenTableSize]uint32, dt *[distTableSize]uint32) error {
 	if !d.slowOnly {
 		if done, err := d.fastLoop(lt, dt); done || err != nil {
 			return err
 		}
 	}
+	bitbuf, bitsleft := d.bitbuf, d.bitsleft
+	out, op := d.out, d.op
+	// sync writes the local state back to d.
+	sync := func() { d.bitbuf, d.bitsleft, d.op = bitbuf, bitsleft, op }
 	for {
 		// 48 bits cover the longest length code with extra bits (15+5)
 		// and the longest distance code with extra bits (15+13).
-		if d.bitsleft < 48 {
+		if bitsleft < 48 {
+			sync()
 			if err := d.refill(); err != nil {
 				return err
 			}
+			bitbuf, bitsleft = d.bitbuf, d.bitsleft
 		}
-		e := lt[d.bitbuf&(1<<litlenBits-1)]
+		e := lt[bitbuf&(1<<litlenBits-1)]
 		if e&flagSub != 0 {
-			e = lt[int(e>>16)+int(d.bitbuf>>litlenBits&(1<<(e&entryConsume)-1))]
+			e = lt[int(e>>16)+int(bitbuf>>litlenBits&(1<<(e&entryConsume)-1))]
 		}
 		n := e & entryConsume
 		switch {
 		case e&flagInvalid != 0:
+			sync()
 			return d.corrupt()
 		case e&flagLiteral != 0:
-			d.bitbuf >>= n
-			d.bitsleft -= uint(n)
-			if err := d.put(byte(e >> 16)); err != nil {
-				return err
+			bitbuf >>= n
+			bitsleft -= uint(n)
+			if op >= len(out) {
+				sync()
+				return d.tooLarge()
 			}
+			out[op] = byte(e >> 16)
+			op++
 			if e&flagPair != 0 {
-				if err := d.put(byte(e >> 24)); err != nil {
-					return err
+				if op >= len(out) {
+					sync()
+					return d.tooLarge()
 				}
+				out[op] = byte(e >> 24)
+				op++
 			}
 			continue
 		case e&flagEOB != 0:
-			d.bitbuf >>= n
-			d.bitsleft -= uint(n)
+			bitbuf >>= n
+			bitsleft -= uint(n)
+			sync()
 			return d.checkOverread()
 		}
 		// A length: base plus the extra bits that follow the code.
-		length := int(e>>16) + int(d.bitbuf&(1<<n-1)>>(e>>8&15))
-		d.bitbuf >>= n
-		d.bitsleft -= uint(n)
-		de := dt[d.bitbuf&(1<<distBits-1)]
+		length := int(e>>16) + int(bitbuf&(1<<n-1)>>(e>>8&15))
+		bitbuf >>= n
+		bitsleft -= uint(n)
+		de := dt[bitbuf&(1<<distBits-1)]
 		if de&flagSub != 0 {
-			de = dt[int(de>>16)+int(d.bitbuf>>distBits&(1<<(de&entryConsume)-1))]
+			de = dt[int(de>>16)+int(bitbuf>>distBits&(1<<(de&entryConsume)-1))]
 		}
 		if de&flagInvalid != 0 {
+			sync()
 			return d.corrupt()
 		}
 		dn := de & entryConsume
-		dist := int(de>>16) + int(d.bitbuf&(1<<dn-1)>>(de>>8&15))
-		d.bitbuf >>= dn
-		d.bitsleft -= uint(dn)
-		if dist > d.op {
+		dist := int(de>>16) + int(bitbuf&(1<<dn-1)>>(de>>8&15))
+		bitbuf >>= dn
+		bitsleft -= uint(dn)
+		if dist > op {
+			sync()
 			return d.corrupt()
 		}
-		for range length {
-			if err := d.put(d.out[d.op-dist]); err != nil {
-				return err
+		// As many bytes as fit, then the error if some did not: the
+		// output is the same as byte by byte.
+		k := min(length, len(out)-op)
+		if dist >= k {
+			copy(out[op:op+k], out[op-dist:])
+		} else {
+			for i := range k {
+				out[op+i] = out[op+i-dist]
 			}
+		}
+		op += k
+		if k < length {
+			sync()
+			return d.tooLarge()
 		}
 	}
 }
 
-// put appends one byte to the output.
-func (d *inflater) put(b byte) error {
-	if d.op >= len(d.out) {
-		return fmt.Errorf("%w: more than %d bytes", ErrOutputTooLarge, len(d.out))
-	}
-	d.out[d.op] = b
-	d.op++
-	return nil
+// tooLarge returns the error for output beyond len(d.out).
+func (d *inflater) tooLarge() error {
+	return fmt.Errorf("%w: more than %d bytes", ErrOutputTooLarge, len(d.out))
 }
 
 // pairMinOutput is the output left, in bytes, below which a dynamic block
