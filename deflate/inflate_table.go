@@ -130,8 +130,9 @@ func codeEntry(result uint32, n uint) uint32 {
 // As libdeflate's build_decode_table, it sorts the symbols by code length
 // (a counting sort, which keeps symbol order within a length: the
 // canonical order of RFC 1951 section 3.2.2) and walks the codes in that
-// order, keeping the current code bit-reversed. The main table grows with
-// the code length: codes of n bits own the entries c + k<<n, so once the
+// order. results must have an entry for every symbol of lens rounded up to
+// a multiple of 4. The main table grows with the code length: a code c
+// (bit-reversed) of n bits owns the entries c + k<<n, so once the
 // codes of n bits are written to the first 2^n entries, copying those
 // entries once doubles the table to 2^(n+1) entries that are right for
 // every code of at most n bits, and each code is written once before the
