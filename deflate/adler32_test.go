@@ -1,6 +1,7 @@
 package deflate
 
 import (
+	"fmt"
 	"hash/adler32"
 	"math/rand/v2"
 	"testing"
@@ -16,7 +17,11 @@ func TestAdler32(t *testing.T) {
 	for i := range ones {
 		ones[i] = 0xff // the largest lane sums
 	}
-	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 2047, 2048, 2049, 5552, 5553, 65536, 262144, 300000} {
+	lengths := []int{2047, 2048, 2049, 2055, 2056, 4096, 5552, 5553, 5760, 65536, 262144, 300000}
+	for n := range 1100 { // every block and run tail
+		lengths = append(lengths, n)
+	}
+	for _, n := range lengths {
 		for _, p := range [][]byte{buf[:n], ones[:min(n, len(ones))]} {
 			if got, want := adler32Checksum(p), adler32.Checksum(p); got != want {
 				t.Errorf("adler32Checksum(%d bytes) = %08x; want %08x", len(p), got, want)
@@ -34,21 +39,22 @@ func FuzzAdler32(f *testing.F) {
 	})
 }
 
+// BenchmarkAdler32 sums a 256 KiB tile and a 5,760-byte strip (one row
+// of 1440 float32).
 func BenchmarkAdler32(b *testing.B) {
-	p := make([]byte, 262144)
-	for i := range p {
-		p[i] = byte(i * 7)
+	for _, size := range []int{262144, 5760} {
+		p := make([]byte, size)
+		for i := range p {
+			p[i] = byte(i * 7)
+		}
+		for _, impl := range []struct {
+			name string
+			fn   func([]byte) uint32
+		}{{"own", adler32Checksum}, {"stdlib", adler32.Checksum}} {
+			b.Run(fmt.Sprintf("size=%d/impl=%s", size, impl.name), func(b *testing.B) {
+				b.SetBytes(int64(len(p)))
+				cpuLoop(b, func() { impl.fn(p) })
+			})
+		}
 	}
-	b.Run("own", func(b *testing.B) {
-		b.SetBytes(int64(len(p)))
-		for b.Loop() {
-			adler32Checksum(p)
-		}
-	})
-	b.Run("stdlib", func(b *testing.B) {
-		b.SetBytes(int64(len(p)))
-		for b.Loop() {
-			adler32.Checksum(p)
-		}
-	})
 }

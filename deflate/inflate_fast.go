@@ -141,6 +141,13 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 			err = errCorrupt
 			break
 		}
+		// At least 8 bits remain: refill before the lookup. The next
+		// entry does not depend on the copy, so it is looked up first
+		// and its load overlaps the copy (libdeflate does the same).
+		bitbuf |= load64(ip) << (bitsleft & 63)
+		ip = unsafe.Add(ip, (63-bitsleft)&63>>3)
+		bitsleft |= 56
+		e = lt[bitbuf&(1<<litlenBits-1)]
 		// Most matches are short and far enough back for word copies:
 		// two words cover lengths up to 16 without a loop.
 		if src := unsafe.Add(op, -int(dist)); dist >= 8 && length <= 16 {
@@ -150,11 +157,6 @@ func (d *inflater) fastLoop(lt *[litlenTableSize]uint32, dt *[distTableSize]uint
 			copyMatch(op, dist, length)
 		}
 		op = unsafe.Add(op, length)
-		// At least 8 bits remain: refill before the lookup.
-		bitbuf |= load64(ip) << (bitsleft & 63)
-		ip = unsafe.Add(ip, (63-bitsleft)&63>>3)
-		bitsleft |= 56
-		e = lt[bitbuf&(1<<litlenBits-1)]
 	}
 	d.ip = int(uintptr(ip) - uintptr(inBase))
 	d.op = int(uintptr(op) - uintptr(outBase))

@@ -60,139 +60,246 @@ var (
 		7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
 )
 
-// litlenEntry returns the entry of literal/length symbol sym with a code of
-// n bits.
-func litlenEntry(sym int, n uint32) uint32 {
-	switch {
-	case sym < 256:
-		return uint32(sym)<<16 | flagLiteral | n<<8 | n
-	case sym == 256:
-		return flagEOB | n<<8 | n
-	case sym < 286:
-		i := sym - 257
-		return uint32(lengthBase[i])<<16 | n<<8 | (n + uint32(lengthExtra[i]))
+// Decode results per symbol: the entry of the symbol without its code
+// length, which the table builder adds (n<<8 | n: the length field and
+// the code's share of the consume field). Extra bits are already in the
+// consume field.
+var (
+	litlenResults  = makeLitlenResults()
+	distResults    = makeDistResults()
+	precodeResults = makePrecodeResults()
+)
+
+// makeLitlenResults returns the results of literal/length symbols 0-287:
+// literals, end of block, lengths, and the reserved 286-287 as invalid.
+func makeLitlenResults() *[288]uint32 {
+	var r [288]uint32
+	for sym := range r {
+		switch {
+		case sym < 256:
+			r[sym] = uint32(sym)<<16 | flagLiteral
+		case sym == 256:
+			r[sym] = flagEOB
+		case sym < 286:
+			r[sym] = uint32(lengthBase[sym-257])<<16 | uint32(lengthExtra[sym-257])
+		default:
+			r[sym] = flagInvalid
+		}
 	}
-	return flagInvalid | n<<8 | n
+	return &r
 }
 
-// distEntry returns the entry of distance symbol sym with a code of n bits.
-func distEntry(sym int, n uint32) uint32 {
-	if sym < 30 {
-		return uint32(distBase[sym])<<16 | n<<8 | (n + uint32(distExtra[sym]))
+// makeDistResults returns the results of distance symbols 0-31, the
+// reserved 30-31 as invalid.
+func makeDistResults() *[32]uint32 {
+	var r [32]uint32
+	for sym := range r {
+		if sym < 30 {
+			r[sym] = uint32(distBase[sym])<<16 | uint32(distExtra[sym])
+		} else {
+			r[sym] = flagInvalid
+		}
 	}
-	return flagInvalid | n<<8 | n
+	return &r
 }
 
-// precodeEntry returns the entry of code length symbol sym (0-18).
-func precodeEntry(sym int, n uint32) uint32 {
-	return uint32(sym)<<16 | n<<8 | n
+// makePrecodeResults returns the results of code length symbols 0-18,
+// and a zero for the padding of buildTable.
+func makePrecodeResults() *[20]uint32 {
+	var r [20]uint32 // 19 and the padding of buildTable
+	for sym := range r[:19] {
+		r[sym] = uint32(sym) << 16
+	}
+	return &r
+}
+
+// codeEntry returns the table entry of a symbol whose result is result
+// and whose code is n bits long.
+func codeEntry(result uint32, n uint) uint32 {
+	return result + uint32(n)<<8 + uint32(n)
 }
 
 // buildTable fills table from the code lengths lens (one per symbol, 0 =
-// unused) and reports whether the lengths form a usable code. As zlib and
-// compress/flate do, it accepts complete codes, the degenerate code of a
-// single symbol with a 1-bit code, and the empty code; bit patterns that no
-// symbol owns decode to an invalid entry. entry makes the entry for a
-// symbol and its code length.
-func buildTable(table []uint32, lens []uint8, tableBits uint, entry func(sym int, n uint32) uint32) bool {
-	var count [maxCodeLen + 1]int
-	for _, n := range lens {
-		count[n]++
+// unused, at most 288 symbols) and reports whether the lengths form a
+// usable code. As zlib and compress/flate do, it accepts complete codes,
+// the degenerate code of a single symbol with a 1-bit code, and the empty
+// code; bit patterns that no symbol owns decode to an invalid entry.
+// results[sym] is the entry of symbol sym without its code length (see
+// codeEntry).
+//
+// As libdeflate's build_decode_table, it sorts the symbols by code length
+// (a counting sort, which keeps symbol order within a length: the
+// canonical order of RFC 1951 section 3.2.2) and walks the codes in that
+// order. results must have an entry for every symbol of lens rounded up to
+// a multiple of 4. The main table grows with the code length: a code c
+// (bit-reversed) of n bits owns the entries c + k<<n, so once the
+// codes of n bits are written to the first 2^n entries, copying those
+// entries once doubles the table to 2^(n+1) entries that are right for
+// every code of at most n bits, and each code is written once before the
+// copies replicate it. Longer codes go to subtables, filled with strided
+// stores.
+func buildTable(table []uint32, lens []uint8, tableBits uint, results []uint32) bool {
+	// The symbols, padded with unused ones to a multiple of 4, are cut
+	// into 4 quarters that are counted and sorted side by side: counting
+	// or placing one symbol after another of the same length waits for
+	// the previous increment of the same counter, and four independent
+	// counters overlap those waits.
+	var padded [288]uint8
+	copy(padded[:], lens)
+	q := (len(lens) + 3) >> 2
+	l0, l1, l2, l3 := padded[:q], padded[q:2*q], padded[2*q:3*q], padded[3*q:4*q]
+	var h0, h1, h2, h3 [maxCodeLen + 1]uint16
+	for j := range l0 {
+		h0[l0[j]&maxCodeLen]++
+		h1[l1[j]&maxCodeLen]++
+		h2[l2[j]&maxCodeLen]++
+		h3[l3[j]&maxCodeLen]++
 	}
-	count[0] = 0
+	var count [maxCodeLen + 1]uint16
+	for n := range count {
+		count[n] = h0[n] + h1[n] + h2[n] + h3[n]
+	}
 	// Kraft check: left is the number of unused codes at each length.
-	left, maxLen := 1, 0
+	left := 1
 	for n := 1; n <= maxCodeLen; n++ {
-		left = left<<1 - count[n]
+		left = left<<1 - int(count[n])
 		if left < 0 {
 			return false // over-subscribed
-		}
-		if count[n] > 0 {
-			maxLen = n
-		}
-	}
-	if left > 0 {
-		// Incomplete: only "no codes" or "one code of length 1" (left is
-		// then 2^15 - 2^14) are accepted.
-		if maxLen > 1 || (maxLen == 1 && count[1] != 1) {
-			return false
 		}
 	}
 	mainSize := 1 << tableBits
 	if left > 0 {
-		// Only an incomplete code leaves main entries unowned; for a
-		// complete one the loops below write every entry.
-		invalid := uint32(flagInvalid | tableBits<<8 | tableBits)
-		for i := range table[:mainSize] {
-			table[i] = invalid
+		// Incomplete: only "no codes" (left 2^15) or "one code of
+		// length 1" (left 2^14) are accepted; every entry is invalid
+		// but those of the one code, which are the even ones.
+		if left != 1<<maxCodeLen && (left != 1<<(maxCodeLen-1) || count[1] != 1) {
+			return false
 		}
-	}
-	// First canonical code of each length (RFC 1951 section 3.2.2).
-	var next [maxCodeLen + 2]int
-	code := 0
-	for n := 1; n <= maxCodeLen; n++ {
-		code = (code + count[n-1]) << 1
-		next[n] = code
-	}
-	// Codes of at most tableBits bits fill every main entry whose low n
-	// bits are the reversed code.
-	for sym, n := range lens {
-		if n == 0 || uint(n) > tableBits {
-			continue
+		main := table[:mainSize]
+		invalid := uint32(flagInvalid) | uint32(tableBits)<<8 | uint32(tableBits)
+		for i := range main {
+			main[i] = invalid
 		}
-		rev := reverseBits(next[n], uint(n))
-		next[n]++
-		e := entry(sym, uint32(n))
-		for i := rev; i < mainSize; i += 1 << n {
-			table[i] = e
+		if count[1] == 1 {
+			for sym, n := range lens {
+				if n == 1 {
+					e := codeEntry(results[sym], 1)
+					for i := 0; i < len(main); i += 2 {
+						main[i] = e
+					}
+				}
+			}
 		}
-	}
-	if maxLen <= int(tableBits) {
 		return true
 	}
-	return buildSubtables(table, lens, tableBits, next[:], entry)
-}
+	// Sort the entries by code length, in symbol order within a length
+	// (quarter k's symbols of a length follow those of quarters before
+	// it); the unused symbols (length 0, padding included) come first and
+	// are skipped. results must cover the padding.
+	var o0, o1, o2, o3 [maxCodeLen + 1]uint16
+	for n := 1; n <= maxCodeLen; n++ {
+		o0[n] = o0[n-1] + count[n-1]
+	}
+	for n := range o0 {
+		o1[n] = o0[n] + h0[n]
+		o2[n] = o1[n] + h1[n]
+		o3[n] = o2[n] + h2[n]
+	}
+	var sorted [288]uint32
+	r0, r1, r2, r3 := results[:q], results[q:2*q], results[2*q:3*q], results[3*q:4*q]
+	for j := range l0 {
+		n0, n1, n2, n3 := l0[j]&maxCodeLen, l1[j]&maxCodeLen, l2[j]&maxCodeLen, l3[j]&maxCodeLen
+		sorted[o0[n0]] = codeEntry(r0[j], uint(n0))
+		o0[n0]++
+		sorted[o1[n1]] = codeEntry(r1[j], uint(n1))
+		o1[n1]++
+		sorted[o2[n2]] = codeEntry(r2[j], uint(n2))
+		o2[n2]++
+		sorted[o3[n3]] = codeEntry(r3[j], uint(n3))
+		o3[n3]++
+	}
+	next := sorted[count[0] : 4*q]
 
-// buildSubtables places the codes longer than tableBits. Codes sharing
-// their low tableBits (reversed) bits go to one subtable whose index width
-// is the longest such code minus tableBits; for a complete code that
-// subtable is exactly covered.
-func buildSubtables(table []uint32, lens []uint8, tableBits uint, next []int, entry func(sym int, n uint32) uint32) bool {
-	mainMask := 1<<tableBits - 1
-	// Longest code per main-table prefix. Canonical codes of equal length
-	// are consecutive, so visiting symbols by length keeps next[] right.
-	var width [1 << litlenBits]uint8
-	codes := make([]int, 0, 288) // reversed code per long symbol, in sym order
-	syms := make([]int, 0, 288)
-	for n := tableBits + 1; n <= maxCodeLen; n++ {
-		for sym, l := range lens {
-			if uint(l) != n {
-				continue
+	// The code is complete and not empty. The codes of n bits are the
+	// consecutive values code, code+1, ... (RFC 1951 section 3.2.2),
+	// and the table is indexed by them bit-reversed; reversing each code
+	// on its own (rather than stepping a reversed code, as libdeflate
+	// does) keeps the codes independent of one another.
+	n := uint(1)
+	for count[n] == 0 {
+		n++
+	}
+	code := 0     // the next code, n bits
+	end := 1 << n // filled part of the main table while n <= tableBits
+	k := 0        // next entry of next
+	for n <= tableBits {
+		c := int(count[n])
+		for i, e := range next[k : k+c] {
+			table[reverseBits(code+i, n)] = e
+		}
+		k, code = k+c, code+c
+		if code == end {
+			// All codes used: replicate up to the whole main table.
+			for ; end < mainSize; end <<= 1 {
+				copy(table[end:end<<1], table[:end])
 			}
-			rev := reverseBits(next[n], n)
-			next[n]++
-			codes, syms = append(codes, rev), append(syms, sym)
-			p := rev & mainMask
-			width[p] = uint8(max(uint(width[p]), n-tableBits))
+			return true
+		}
+		for {
+			n++
+			code <<= 1
+			if n <= tableBits {
+				copy(table[end:end<<1], table[:end])
+				end <<= 1
+			}
+			if count[n] != 0 {
+				break
+			}
 		}
 	}
-	end := 1 << tableBits
-	for k, rev := range codes {
-		p := rev & mainMask
-		if width[p] != 0 { // first long code with this prefix
-			w := uint(width[p])
-			width[p] = 0
-			if end+1<<w > len(table) {
+	return buildSubtables(table, next[k:], &count, code, n, tableBits)
+}
+
+// buildSubtables places the codes longer than tableBits: next holds the
+// entries of the remaining symbols in canonical order, the first with
+// code (not reversed) of n bits; count holds the number of codes of each
+// length, of which count[n] remain. Codes sharing their low tableBits
+// (reversed) bits are consecutive in that order and go to one subtable,
+// made as wide as their longest code needs: the smallest w for which the
+// codes of n to tableBits+w bits fill its 2^w entries (the code is
+// complete, so they fill it exactly). The main entry of the prefix points
+// to it.
+func buildSubtables(table, next []uint32, count *[maxCodeLen + 1]uint16, code int, n, tableBits uint) bool {
+	mainMask := 1<<tableBits - 1
+	end := 1 << tableBits // next free entry
+	prefix, start := -1, 0
+	for k, e := range next {
+		rev := reverseBits(code, n)
+		if rev&mainMask != prefix {
+			prefix, start = rev&mainMask, end
+			w := n - tableBits
+			used := int(count[n])
+			for used < 1<<w {
+				w++
+				used = used<<1 + int(count[tableBits+w])
+			}
+			end = start + 1<<w
+			if end > len(table) {
 				return false // cannot happen for complete codes (see tableSize)
 			}
-			table[p] = uint32(end)<<16 | flagSub | uint32(w)
-			end += 1 << w
+			table[prefix] = uint32(start)<<16 | flagSub | uint32(w)
 		}
-		off, w := int(table[p]>>16), uint(table[p]&entryConsume)
-		n := uint(lens[syms[k]])
-		e := entry(syms[k], uint32(n))
-		for i := rev >> tableBits; i < 1<<w; i += 1 << (n - tableBits) {
-			table[off+i] = e
+		for i := start + rev>>tableBits; i < end; i += 1 << (n - tableBits) {
+			table[i] = e
+		}
+		if k == len(next)-1 {
+			break
+		}
+		code++
+		count[n]--
+		for count[n] == 0 {
+			n++
+			code <<= 1
 		}
 	}
 	return true

@@ -55,14 +55,14 @@ var fixedTables = sync.OnceValue(func() *inflater {
 		}
 	}
 	var single [1 << litlenBits]uint32
-	buildTable(f.litlen[:], lens[:], litlenBits, litlenEntry)
+	buildTable(f.litlen[:], lens[:], litlenBits, litlenResults[:])
 	copy(single[:], f.litlen[:])
 	pairLiterals(f.litlen[:], single[:], litlenBits)
 	var dlens [32]uint8
 	for i := range dlens {
 		dlens[i] = 5
 	}
-	buildTable(f.dist[:], dlens[:], distBits, distEntry)
+	buildTable(f.dist[:], dlens[:], distBits, distResults[:])
 	return f
 })
 

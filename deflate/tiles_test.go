@@ -3,6 +3,8 @@ package deflate
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -105,6 +107,57 @@ func TestEncodeLZWMatchesGDAL(t *testing.T) {
 		}
 		if !bytes.Equal(enc, tile.data) {
 			t.Errorf("%s: EncodeLZW wrote %d bytes, libtiff %d; streams differ", tile.name, len(enc), len(tile.data))
+		}
+	}
+}
+
+// loadStrips reads a file of GDAL-made strips written by make_strips.py:
+// records of compressed size, decoded size and CRC-32 (little-endian
+// uint32 each) followed by the compressed strip.
+func loadStrips(t testing.TB, name string) []gdalTile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var strips []gdalTile
+	for len(data) > 0 {
+		if len(data) < 12 {
+			t.Fatalf("%s: %d bytes left, want a 12-byte record header", name, len(data))
+		}
+		n := int(binary.LittleEndian.Uint32(data))
+		size := int(binary.LittleEndian.Uint32(data[4:]))
+		crc := binary.LittleEndian.Uint32(data[8:])
+		if n > len(data)-12 {
+			t.Fatalf("%s: record of %d bytes, %d left", name, n, len(data)-12)
+		}
+		strips = append(strips, gdalTile{fmt.Sprintf("%s#%d", name, len(strips)), "zlib", size, crc, data[12 : 12+n]})
+		data = data[12+n:]
+	}
+	if len(strips) == 0 {
+		t.Fatalf("%s holds no strips", name)
+	}
+	return strips
+}
+
+// stripFiles are the files of GDAL-made one-row strips (make_strips.py).
+var stripFiles = []string{"daily_strips.bin", "daily_strips_pred3.bin"}
+
+// TestGDALStrips decodes the GDAL-made one-row strips (5,760 bytes each,
+// one dynamic block per strip) with the fast and the careful loop.
+func TestGDALStrips(t *testing.T) {
+	for _, name := range stripFiles {
+		for _, s := range loadStrips(t, name) {
+			for _, slow := range []bool{false, true} {
+				dst := make([]byte, s.size)
+				n, err := inflateWith(dst, s.data, true, slow)
+				if err != nil || n != s.size {
+					t.Fatalf("%s (slow %v): decode = %d, %v; want %d, nil", s.name, slow, n, err, s.size)
+				}
+				if got := crc32.ChecksumIEEE(dst); got != s.crc {
+					t.Errorf("%s (slow %v): crc32 = %08x; want %08x", s.name, slow, got, s.crc)
+				}
+			}
 		}
 	}
 }
