@@ -106,6 +106,10 @@ func (r *Reader) readIFD(off uint64) (fields Fields, deferred []deferredField, n
 		}
 		fields = append(fields, f)
 	}
+	if len(deferred) > 0 {
+		// A reader that keeps thousands of files open keeps no spare room.
+		fields = append(make(Fields, 0, len(fields)), fields...)
+	}
 	sort.SliceStable(fields, func(i, j int) bool { return fields[i].Tag < fields[j].Tag })
 	tail := b[n*entrySize:]
 	if r.bigTIFF {
