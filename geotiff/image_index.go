@@ -93,20 +93,9 @@ func (x *lazyIndex) read(at int64, t DataType, first int, dst []uint64) error {
 		return err
 	}
 	toLittleEndian(x.order, b, t.elemSize())
-	switch t {
-	case Short:
-		for i := range dst {
-			dst[i] = uint64(binary.LittleEndian.Uint16(b[2*i:]))
-		}
-	case Long, IFD:
-		for i := range dst {
-			dst[i] = uint64(binary.LittleEndian.Uint32(b[4*i:]))
-		}
-	default:
-		f := Field{Type: t, Count: uint64(len(dst)), Data: b}
-		for i := range dst {
-			dst[i], _ = f.Uint(i)
-		}
+	f := Field{Type: t, Count: uint64(len(dst)), Data: b}
+	for i := range dst {
+		dst[i], _ = f.Uint(i)
 	}
 	return nil
 }

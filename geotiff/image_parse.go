@@ -1,10 +1,8 @@
 package geotiff
 
 import (
-	"cmp"
 	"fmt"
 	"math/bits"
-	"slices"
 )
 
 // uintField returns value 0 of tag t, or def when the tag is absent.
@@ -226,8 +224,11 @@ func (im *Image) parseLayout(r *Reader, deferred []deferredField) error {
 		if err != nil {
 			return err
 		}
-		at, _ := slices.BinarySearchFunc(im.Fields, f.Tag, func(g Field, t Tag) int { return cmp.Compare(g.Tag, t) })
-		im.Fields = slices.Insert(im.Fields, at, f)
+		// Back in tag order.
+		im.Fields = append(im.Fields, f)
+		for k := len(im.Fields) - 1; k > 0 && im.Fields[k-1].Tag > f.Tag; k-- {
+			im.Fields[k-1], im.Fields[k] = im.Fields[k], im.Fields[k-1]
+		}
 	}
 	if im.lazy == nil {
 		fs = im.Fields
