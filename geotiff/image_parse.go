@@ -68,6 +68,16 @@ func (im *Image) parse(r *Reader, deferred []deferredField) error {
 	return nil
 }
 
+// sampleTypes maps SampleFormat and BitsPerSample to a SampleType.
+var sampleTypes = map[[2]uint64]SampleType{
+	{sampleFormatUint, 8}: Uint8, {sampleFormatUint, 16}: Uint16, {sampleFormatUint, 32}: Uint32,
+	{sampleFormatUint, 64}: Uint64, {sampleFormatInt, 8}: Int8, {sampleFormatInt, 16}: Int16,
+	{sampleFormatInt, 32}: Int32, {sampleFormatInt, 64}: Int64, {sampleFormatFloat, 16}: Float32,
+	{sampleFormatFloat, 32}: Float32, {sampleFormatFloat, 64}: Float64,
+	{sampleFormatUndefined, 8}: Uint8, {sampleFormatUndefined, 16}: Uint16,
+	{sampleFormatUndefined, 32}: Uint32, {sampleFormatUndefined, 64}: Uint64,
+}
+
 // parseSampleType maps BitsPerSample and SampleFormat to a SampleType.
 func (im *Image) parseSampleType() error {
 	fs := im.Fields
@@ -85,15 +95,7 @@ func (im *Image) parseSampleType() error {
 		}
 	}
 	im.BitsPerSample = int(min(bps, 1<<16))
-	types := map[[2]uint64]SampleType{
-		{sampleFormatUint, 8}: Uint8, {sampleFormatUint, 16}: Uint16, {sampleFormatUint, 32}: Uint32,
-		{sampleFormatUint, 64}: Uint64, {sampleFormatInt, 8}: Int8, {sampleFormatInt, 16}: Int16,
-		{sampleFormatInt, 32}: Int32, {sampleFormatInt, 64}: Int64, {sampleFormatFloat, 16}: Float32,
-		{sampleFormatFloat, 32}: Float32, {sampleFormatFloat, 64}: Float64,
-		{sampleFormatUndefined, 8}: Uint8, {sampleFormatUndefined, 16}: Uint16,
-		{sampleFormatUndefined, 32}: Uint32, {sampleFormatUndefined, 64}: Uint64,
-	}
-	t, ok := types[[2]uint64{format, bps}]
+	t, ok := sampleTypes[[2]uint64{format, bps}]
 	if !ok && format == sampleFormatUint {
 		// Bit-packed unsigned samples, widened as GDAL does (nbits.go).
 		t = packedType(bps)
