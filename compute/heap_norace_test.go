@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -169,5 +170,66 @@ func TestHeapBounded(t *testing.T) {
 	}
 	if big > small+32<<20 {
 		t.Errorf("peak heap grows with raster size: %d bytes for 100×512², %d for 100×2048²", small, big)
+	}
+}
+
+// perInputBytes bounds the heap a run keeps for each input of a mean of
+// stripped rasters while it streams: the parsed IFD (fields, image,
+// reader), the input and source records, the pooled file; not the
+// inputs' strip offsets and byte counts (geotiff.ReaderOptions.LazyIndex).
+// With the index in memory an input of 768 strips kept about 20 KiB.
+const perInputBytes = 3 << 10
+
+// TestHeapPerInput runs the mean of 100 and of 400 inputs of 768 one-row
+// strips each, on one worker into 16×16 output tiles, and checks that the
+// live heap while the run streams (the least seen at an output tile)
+// grows by at most perInputBytes per input; it reports the peak heap of
+// both runs.
+func TestHeapPerInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("400-input job skipped in -short mode")
+	}
+	dir := t.TempDir()
+	const w, h = 16, 768
+	var names []string
+	for k := range 400 {
+		name := filepath.Join(dir, fmt.Sprintf("in%03d.tif", k))
+		if err := os.WriteFile(name, stripTIFF(t, w, h, float32(k)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	// live is the least live heap seen at an output tile, after two
+	// collections (the second frees what sync.Pools kept through the
+	// first): at some of the 48 tiles no tile is being compressed, so
+	// the writer's buffers do not count.
+	run := func(n int) (live, peak uint64) {
+		live = math.MaxUint64
+		cfg := Config{Op: Mean, Workers: 1, Output: geotiff.WriterOptions{Overwrite: true, Workers: 1, TileWidth: 16, TileHeight: 16}, Progress: func(done, total int) {
+			var ms runtime.MemStats
+			runtime.GC()
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			live = min(live, ms.HeapAlloc)
+		}}
+		var err error
+		peak = peakHeap(func() {
+			err = Run(context.Background(), cfg, names[:n], filepath.Join(dir, fmt.Sprintf("out%d.tif", n)))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if live == math.MaxUint64 {
+			t.Fatal("no output tile reported")
+		}
+		return live, peak
+	}
+	live100, peak100 := run(100)
+	live400, peak400 := run(400)
+	per := (float64(live400) - float64(live100)) / 300
+	t.Logf("live heap while streaming: %.2f MiB with 100 inputs, %.2f MiB with 400: %.0f bytes per input (bound %d); peak heap %.2f and %.2f MiB",
+		float64(live100)/(1<<20), float64(live400)/(1<<20), per, perInputBytes, float64(peak100)/(1<<20), float64(peak400)/(1<<20))
+	if per > perInputBytes {
+		t.Errorf("the run keeps %.0f bytes per input, want at most %d", per, perInputBytes)
 	}
 }

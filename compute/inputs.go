@@ -18,7 +18,9 @@ import (
 type input struct {
 	name string
 	r    *geotiff.Reader
-	im   *geotiff.Image // a copy of the main image, sidecars applied
+	// im is the main image, or a copy of it where sidecars change its
+	// georeferencing (read-only either way).
+	im *geotiff.Image
 	// nodata is per band: the GDAL_NODATA tag, else the band's
 	// NoDataValue in FILE.aux.xml.
 	nodata []bandNoData
@@ -56,8 +58,7 @@ func newInput(name string, r *geotiff.Reader, open opener) (*input, error) {
 	if main == nil {
 		return nil, fmt.Errorf("%s: no image in the file", name)
 	}
-	cp := *main
-	in := &input{name: name, r: r, im: &cp, alpha: -1}
+	in := &input{name: name, r: r, im: main, alpha: -1}
 	if err := in.applySidecars(); err != nil {
 		return nil, err
 	}
@@ -156,6 +157,10 @@ func (in *input) applySidecars() error {
 		return nil
 	}
 	in.warnings = append(in.warnings, info.Warnings...)
+	if info.HasTransform && (info.TransformIsPAM() || !im.Geo.HasTransform) || info.SRS != "" {
+		cp := *im // the reader's image stays as the file says
+		im, in.im = &cp, &cp
+	}
 	if info.HasTransform && (info.TransformIsPAM() || !im.Geo.HasTransform) {
 		im.Geo.HasTransform = true
 		im.Geo.Transform = geotiff.GeoTransform(info.Transform)
@@ -225,7 +230,9 @@ func exactInt64(t geotiff.SampleType, text string) (uint64, bool) {
 }
 
 // openerFor returns an opener that reads files through pool, and remote
-// inputs (URLs) through the remote package.
+// inputs (URLs) through the remote package. Local files leave their block
+// index in the file (geotiff.ReaderOptions.LazyIndex), so that an open
+// input costs about the same memory however many strips it has.
 func openerFor(pool *filePool) opener {
 	return func(name string) (*geotiff.Reader, error) {
 		if remote.IsRemote(name) {
@@ -235,6 +242,6 @@ func openerFor(pool *filePool) opener {
 		if err != nil {
 			return nil, err
 		}
-		return geotiff.NewReaderOptions(pf, size, geotiff.ReaderOptions{Name: name})
+		return geotiff.NewReaderOptions(pf, size, geotiff.ReaderOptions{Name: name, LazyIndex: true})
 	}
 }

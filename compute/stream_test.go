@@ -2,7 +2,9 @@ package compute
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -177,6 +179,121 @@ func TestRowParts(t *testing.T) {
 		}
 		if parts*height < tc.tileH || (parts-1)*height >= tc.tileH {
 			t.Errorf("%+v: %d parts of %d rows do not cover %d rows exactly", tc, parts, height, tc.tileH)
+		}
+	}
+}
+
+// stripTIFF returns a w×h float32 TIFF in GDAL's default layout for
+// untiled files (one row per DEFLATE strip, strips in order, no
+// georeferencing) whose pixel (x, y) is base + x + y/4.
+func stripTIFF(t testing.TB, w, h int, base float32) []byte {
+	t.Helper()
+	rows := make([][]byte, h)
+	raw := make([]byte, 4*w)
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.HuffmanOnly) // cheap to reset
+	for y := range rows {
+		for x := range w {
+			binary.LittleEndian.PutUint32(raw[4*x:], math.Float32bits(base+float32(x)+float32(y)/4))
+		}
+		z.Reset()
+		zw.Reset(&z)
+		zw.Write(raw)
+		zw.Close()
+		rows[y] = bytes.Clone(z.Bytes())
+	}
+	le := binary.LittleEndian
+	type entry struct {
+		tag, typ uint16
+		vals     []uint32
+	}
+	offs, cnts := make([]uint32, h), make([]uint32, h)
+	entries := []entry{
+		{256, 4, []uint32{uint32(w)}}, {257, 4, []uint32{uint32(h)}}, {258, 3, []uint32{32}},
+		{259, 3, []uint32{8}}, {262, 3, []uint32{1}}, {273, 4, offs}, {277, 3, []uint32{1}},
+		{278, 3, []uint32{1}}, {279, 4, cnts}, {284, 3, []uint32{1}}, {339, 3, []uint32{3}},
+	}
+	ifdSize := 2 + 12*len(entries) + 4
+	offArr := 8 + ifdSize
+	cntArr := offArr + 4*h
+	at := cntArr + 4*h
+	for y, r := range rows {
+		offs[y], cnts[y] = uint32(at), uint32(len(r))
+		at += len(r)
+	}
+	var b bytes.Buffer
+	b.WriteString("II")
+	binary.Write(&b, le, uint16(42))
+	binary.Write(&b, le, uint32(8))
+	binary.Write(&b, le, uint16(len(entries)))
+	for _, e := range entries {
+		binary.Write(&b, le, e.tag)
+		binary.Write(&b, le, e.typ)
+		binary.Write(&b, le, uint32(len(e.vals)))
+		switch {
+		case e.tag == 273:
+			binary.Write(&b, le, uint32(offArr))
+		case e.tag == 279:
+			binary.Write(&b, le, uint32(cntArr))
+		case e.typ == 3:
+			binary.Write(&b, le, uint16(e.vals[0]))
+			binary.Write(&b, le, uint16(0))
+		default:
+			binary.Write(&b, le, e.vals[0])
+		}
+	}
+	binary.Write(&b, le, uint32(0))
+	binary.Write(&b, le, offs)
+	binary.Write(&b, le, cnts)
+	for _, r := range rows {
+		b.Write(r)
+	}
+	return b.Bytes()
+}
+
+// TestStreamLazyIndex checks that inputs read with their strip index left
+// in the file (Run opens local files with geotiff.ReaderOptions.LazyIndex)
+// give the bytes of the same inputs read with the index in memory
+// (RunReaders with geotiff.Open), on the streaming path (mean, 40 inputs:
+// two groups) and on the tile path (median, which reads strip by strip).
+func TestStreamLazyIndex(t *testing.T) {
+	dir := t.TempDir()
+	var names []string
+	for k := range 40 {
+		name := filepath.Join(dir, fmt.Sprintf("in%02d.tif", k))
+		if err := os.WriteFile(name, stripTIFF(t, 37, 300, float32(k)*1.37), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	for _, op := range []Op{Mean, Median} {
+		for _, workers := range []int{1, 3} {
+			cfg := Config{Op: op, Workers: workers, Type: geotiff.Float64}
+			cfg.Output.TileWidth, cfg.Output.TileHeight, cfg.Output.Overwrite = 32, 64, true
+			lazyOut, eagerOut := filepath.Join(dir, "lazy.tif"), filepath.Join(dir, "eager.tif")
+			if err := Run(context.Background(), cfg, names, lazyOut); err != nil {
+				t.Fatal(err)
+			}
+			readers := make([]*geotiff.Reader, len(names))
+			for i, name := range names {
+				r, err := geotiff.Open(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Close()
+				if r.Image().Fields.Get(geotiff.TagStripOffsets) == nil {
+					t.Fatal("geotiff.Open left the strip offsets in the file")
+				}
+				readers[i] = r
+			}
+			if err := RunReaders(context.Background(), cfg, names, readers, eagerOut); err != nil {
+				t.Fatal(err)
+			}
+			a, errA := os.ReadFile(lazyOut)
+			b, errB := os.ReadFile(eagerOut)
+			if errA != nil || errB != nil || len(a) == 0 || !bytes.Equal(a, b) {
+				t.Errorf("%v, %d workers: lazily indexed inputs give other bytes (%d and %d bytes; %v, %v)", op, workers, len(a), len(b), errA, errB)
+			}
 		}
 	}
 }

@@ -27,6 +27,19 @@ const (
 	lzwMinCodeWidth = 9
 )
 
+// fitsDecoded reports, without formatting maxDecoded's message, whether
+// cnt bytes compressed with c can surely hold need decoded bytes (false
+// means: ask maxDecoded).
+func fitsDecoded(c Compression, cnt, need uint64) bool {
+	switch c {
+	case CompressionDeflate, CompressionDeflateOld:
+		return satMul(cnt+1, deflateRatio) >= need
+	case CompressionNone:
+		return cnt >= need
+	}
+	return false
+}
+
 // maxDecoded returns the most that cnt bytes compressed with c can decode
 // to, and how that bound is reached, for messages. It saturates at the
 // uint64 maximum and returns it for codecs it has no bound for.

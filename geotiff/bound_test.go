@@ -184,3 +184,26 @@ func ExampleReader_ReadTile_refusesImpossibleBlocks() {
 	// Output:
 	// ../testdata/hostile/alloc_deflate_1gib_tile.tif: ifd 0: tile 0 (col 0, row 0): geotiff: invalid format: 84 compressed bytes cannot hold 1073741824 decoded bytes (DEFLATE expands at most 1032:1)
 }
+
+// TestFitsDecoded checks that the quick check of checkBlock agrees with
+// maxDecoded: it never passes a block maxDecoded refuses, and decides
+// DEFLATE and uncompressed blocks as maxDecoded does.
+func TestFitsDecoded(t *testing.T) {
+	comps := []Compression{CompressionNone, CompressionDeflate, CompressionDeflateOld, CompressionLZW, CompressionPackBits, CompressionZSTD}
+	sizes := []uint64{0, 1, 2, 9, 100, 1031, 1032, 1033, 65536, 1 << 40, 1<<64 - 1}
+	for _, c := range comps {
+		for _, cnt := range sizes {
+			for _, need := range sizes {
+				most, _ := maxDecoded(c, cnt)
+				fits := fitsDecoded(c, cnt, need)
+				if fits && most < need {
+					t.Errorf("%v: fitsDecoded(%d, %d) passes what maxDecoded (%d) refuses", c, cnt, need, most)
+				}
+				exact := c == CompressionNone || c == CompressionDeflate || c == CompressionDeflateOld
+				if exact && fits != (most >= need) {
+					t.Errorf("%v: fitsDecoded(%d, %d) = %v, maxDecoded gives %d", c, cnt, need, fits, most)
+				}
+			}
+		}
+	}
+}

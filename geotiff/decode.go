@@ -104,14 +104,23 @@ func (im *Image) blockRows(i int) int {
 // libtiff). It also re-estimates the StripByteCounts of a single-strip
 // uncompressed image whose count is 0 or implausible, which is read here as
 // a sparse block or refused.
-func (r *Reader) checkBlock(im *Image, i int) (uint64, error) {
+func (r *Reader) checkBlock(im *Image, i int) (off, cnt uint64, err error) {
 	if im.unsupported != nil {
-		return 0, im.unsupported
+		return 0, 0, im.unsupported
 	}
-	if i < 0 || i >= len(im.offsets) {
-		return 0, fmt.Errorf("geotiff: block index %d out of range [0, %d)", i, len(im.offsets))
+	if i < 0 || i >= im.nblocks {
+		return 0, 0, fmt.Errorf("geotiff: block index %d out of range [0, %d)", i, im.nblocks)
 	}
-	off, cnt := im.offsets[i], im.counts[i]
+	if off, cnt, err = im.blockAt(i); err != nil {
+		return 0, 0, err
+	}
+	cnt, err = r.checkSpan(im, i, off, cnt)
+	return off, cnt, err
+}
+
+// checkSpan is checkBlock for block i (in range) of an image the reader
+// supports, stored at off, cnt bytes.
+func (r *Reader) checkSpan(im *Image, i int, off, cnt uint64) (uint64, error) {
 	if cnt == 0 {
 		return 0, nil
 	}
@@ -135,6 +144,9 @@ func (r *Reader) checkBlock(im *Image, i int) (uint64, error) {
 	if cnt > uint64(r.limits.MaxTileBytes) {
 		return 0, FormatError(fmt.Sprintf("byte count %d exceeds limit %d", cnt, r.limits.MaxTileBytes))
 	}
+	if fitsDecoded(im.Compression, cnt, uint64(need)) {
+		return cnt, nil
+	}
 	if most, why := maxDecoded(im.Compression, cnt); most < uint64(need) {
 		return 0, FormatError(fmt.Sprintf("%d compressed bytes cannot hold %d decoded bytes (%s)", cnt, need, why))
 	}
@@ -145,7 +157,7 @@ func (r *Reader) checkBlock(im *Image, i int) (uint64, error) {
 // also checks the content sizes the frame headers declare. Call release
 // on the result.
 func (r *Reader) fetchBlock(im *Image, i int) (block, error) {
-	cnt, err := r.checkBlock(im, i)
+	off, cnt, err := r.checkBlock(im, i)
 	if err != nil {
 		return block{}, err
 	}
@@ -154,7 +166,7 @@ func (r *Reader) fetchBlock(im *Image, i int) (block, error) {
 		return b, nil
 	}
 	b.src = getBuf(int(cnt))
-	if err := readFull(r.r, *b.src, int64(im.offsets[i])); err != nil {
+	if err := readFull(r.r, *b.src, int64(off)); err != nil {
 		b.release()
 		return block{}, err
 	}

@@ -49,10 +49,16 @@ type Image struct {
 	Geo Georef
 
 	// Fields holds every entry of the IFD in tag order, including those
-	// interpreted above, so a writer can carry any of them over.
+	// interpreted above, so a writer can carry any of them over; but for
+	// a reader opened with [ReaderOptions].LazyIndex, not the block
+	// offsets and byte counts it left in the file.
 	Fields Fields
 
+	// The block index: offsets and counts, or lazy where the Reader left
+	// it in the file (image_index.go); nblocks entries either way.
 	offsets, counts []uint64
+	lazy            *lazyIndex
+	nblocks         int
 	float16         bool
 	packed          bool     // bit-packed unsigned samples (see nbits.go)
 	mask            *Image   // the internal mask GDAL pairs with this image
@@ -72,7 +78,7 @@ func (im *Image) Grid() tiling.Grid {
 
 // NumTiles returns the number of tiles or strips: for PlanarSeparate images,
 // Bands times the tiles of one plane, plane after plane.
-func (im *Image) NumTiles() int { return len(im.offsets) }
+func (im *Image) NumTiles() int { return im.nblocks }
 
 // TileBands returns the number of samples per pixel in one tile: Bands for
 // PlanarContig images, 1 for PlanarSeparate.

@@ -18,8 +18,9 @@ func (fs Fields) uintOr(t Tag, def uint64) uint64 {
 // parse fills im from its fields and checks that they describe a raster
 // the reader can address safely. Features that are valid TIFF but that
 // gomean cannot decode do not fail here: they fail in ReadTile, so that
-// such images can still be listed.
-func (im *Image) parse(lim Limits) error {
+// such images can still be listed. deferred are the index arrays that
+// r (opened with ReaderOptions.LazyIndex) left in the file.
+func (im *Image) parse(r *Reader, deferred []deferredField) error {
 	fs := im.Fields
 	w, h := fs.uintOr(TagImageWidth, 0), fs.uintOr(TagImageLength, 0)
 	if w == 0 || h == 0 {
@@ -51,7 +52,7 @@ func (im *Image) parse(lim Limits) error {
 	if err := im.parseSampleType(); err != nil {
 		im.unsupported = err
 	}
-	if err := im.parseLayout(lim); err != nil {
+	if err := im.parseLayout(r, deferred); err != nil {
 		return err
 	}
 	im.parseNoData()
@@ -65,6 +66,16 @@ func (im *Image) parse(lim Limits) error {
 		im.unsupported = im.checkCodec()
 	}
 	return nil
+}
+
+// sampleTypes maps SampleFormat and BitsPerSample to a SampleType.
+var sampleTypes = map[[2]uint64]SampleType{
+	{sampleFormatUint, 8}: Uint8, {sampleFormatUint, 16}: Uint16, {sampleFormatUint, 32}: Uint32,
+	{sampleFormatUint, 64}: Uint64, {sampleFormatInt, 8}: Int8, {sampleFormatInt, 16}: Int16,
+	{sampleFormatInt, 32}: Int32, {sampleFormatInt, 64}: Int64, {sampleFormatFloat, 16}: Float32,
+	{sampleFormatFloat, 32}: Float32, {sampleFormatFloat, 64}: Float64,
+	{sampleFormatUndefined, 8}: Uint8, {sampleFormatUndefined, 16}: Uint16,
+	{sampleFormatUndefined, 32}: Uint32, {sampleFormatUndefined, 64}: Uint64,
 }
 
 // parseSampleType maps BitsPerSample and SampleFormat to a SampleType.
@@ -84,15 +95,7 @@ func (im *Image) parseSampleType() error {
 		}
 	}
 	im.BitsPerSample = int(min(bps, 1<<16))
-	types := map[[2]uint64]SampleType{
-		{sampleFormatUint, 8}: Uint8, {sampleFormatUint, 16}: Uint16, {sampleFormatUint, 32}: Uint32,
-		{sampleFormatUint, 64}: Uint64, {sampleFormatInt, 8}: Int8, {sampleFormatInt, 16}: Int16,
-		{sampleFormatInt, 32}: Int32, {sampleFormatInt, 64}: Int64, {sampleFormatFloat, 16}: Float32,
-		{sampleFormatFloat, 32}: Float32, {sampleFormatFloat, 64}: Float64,
-		{sampleFormatUndefined, 8}: Uint8, {sampleFormatUndefined, 16}: Uint16,
-		{sampleFormatUndefined, 32}: Uint32, {sampleFormatUndefined, 64}: Uint64,
-	}
-	t, ok := types[[2]uint64{format, bps}]
+	t, ok := sampleTypes[[2]uint64{format, bps}]
 	if !ok && format == sampleFormatUint {
 		// Bit-packed unsigned samples, widened as GDAL does (nbits.go).
 		t = packedType(bps)
@@ -139,11 +142,26 @@ func (im *Image) storedSize() int {
 	return im.Type.Size()
 }
 
-// parseLayout reads the tile or strip grid and its offsets and byte counts.
-func (im *Image) parseLayout(lim Limits) error {
+// parseLayout reads the tile or strip grid and its offsets and byte
+// counts. When both index arrays were deferred, they stay in the file
+// (im.lazy); any other deferred field is read now and put back in
+// im.Fields.
+func (im *Image) parseLayout(r *Reader, deferred []deferredField) error {
+	lim := r.limits
 	fs := im.Fields
+	find := func(t Tag) *Field {
+		if f := fs.Get(t); f != nil {
+			return f
+		}
+		for k := range deferred {
+			if deferred[k].Tag == t {
+				return &deferred[k].Field
+			}
+		}
+		return nil
+	}
 	offTag, cntTag := TagStripOffsets, TagStripByteCounts
-	if fs.Get(TagTileWidth) != nil || fs.Get(TagTileOffsets) != nil {
+	if fs.Get(TagTileWidth) != nil || find(TagTileOffsets) != nil {
 		im.Tiled = true
 		offTag, cntTag = TagTileOffsets, TagTileByteCounts
 		tw, th := fs.uintOr(TagTileWidth, 0), fs.uintOr(TagTileLength, 0)
@@ -169,7 +187,7 @@ func (im *Image) parseLayout(lim Limits) error {
 	if hi != 0 || hi2 != 0 {
 		return FormatError("tile count overflows")
 	}
-	offs, cnts := fs.Get(offTag), fs.Get(cntTag)
+	offs, cnts := find(offTag), find(cntTag)
 	if offs == nil {
 		return FormatError(fmt.Sprintf("missing %v", offTag))
 	}
@@ -180,11 +198,48 @@ func (im *Image) parseLayout(lim Limits) error {
 		return FormatError(fmt.Sprintf("%v has %d and %v %d values: want %d (%d×%d blocks × %d planes)",
 			offTag, offs.Count, cntTag, cnts.Count, want, across, down, planes))
 	}
-	o, c := offs.Uints(), cnts.Uints()
-	if o == nil || c == nil {
+	if !indexType(offs.Type) || !indexType(cnts.Type) {
 		return FormatError(fmt.Sprintf("%v or %v is not an integer array", offTag, cntTag))
 	}
-	im.offsets, im.counts = o[:want], c[:want]
+	im.nblocks = int(want)
+	// Both arrays in the file: they stay there. Every other deferred field
+	// is read now.
+	od, cd := -1, -1
+	for k, d := range deferred {
+		switch d.Tag {
+		case offTag:
+			od = k
+		case cntTag:
+			cd = k
+		}
+	}
+	if od >= 0 && cd >= 0 {
+		o, c := deferred[od], deferred[cd]
+		im.lazy = &lazyIndex{ra: r.r, order: r.order, n: int(want),
+			offAt: int64(o.at), offType: o.Type, cntAt: int64(c.at), cntType: c.Type}
+	}
+	for k, d := range deferred {
+		if im.lazy != nil && (k == od || k == cd) {
+			continue
+		}
+		f, err := r.loadDeferred(d)
+		if err != nil {
+			return err
+		}
+		// Back in tag order.
+		im.Fields = append(im.Fields, f)
+		for k := len(im.Fields) - 1; k > 0 && im.Fields[k-1].Tag > f.Tag; k-- {
+			im.Fields[k-1], im.Fields[k] = im.Fields[k], im.Fields[k-1]
+		}
+	}
+	if im.lazy == nil {
+		fs = im.Fields
+		o, c := fs.Get(offTag).Uints(), fs.Get(cntTag).Uints()
+		if o == nil || c == nil {
+			return FormatError(fmt.Sprintf("%v or %v is not an integer array", offTag, cntTag))
+		}
+		im.offsets, im.counts = o[:want], c[:want]
+	}
 	// Decoded size of one full block, checked for overflow on any int size.
 	size := uint64(im.TileWidth)
 	for _, m := range []uint64{uint64(im.TileHeight), uint64(im.TileBands()), uint64(max(im.Type.Size(), 1))} {
@@ -227,4 +282,14 @@ func (im *Image) checkCodec() error {
 		return UnsupportedError(fmt.Sprintf("predictor %d", uint16(im.Predictor)))
 	}
 	return nil
+}
+
+// indexType reports whether a field of type d holds integers, as block
+// offsets and byte counts must.
+func indexType(d DataType) bool {
+	switch d {
+	case Byte, Undefined, SByte, Short, SShort, Long, SLong, IFD, Long8, SLong8, IFD8:
+		return true
+	}
+	return false
 }

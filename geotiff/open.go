@@ -71,12 +71,12 @@ func (r *Reader) readImage(idx int, off uint64) (*Image, uint64, error) {
 	if off > math.MaxInt64 {
 		return nil, 0, fmt.Errorf("ifd %d: %w", idx, FormatError(fmt.Sprintf("offset %d out of range", off)))
 	}
-	fields, next, err := r.readIFD(off)
+	fields, deferred, next, err := r.readIFD(off)
 	if err != nil {
 		return nil, 0, fmt.Errorf("ifd %d at offset %d: %w", idx, off, err)
 	}
 	im := &Image{Index: idx, Offset: int64(off), Fields: fields}
-	if err := im.parse(r.limits); err != nil {
+	if err := im.parse(r, deferred); err != nil {
 		return nil, 0, fmt.Errorf("ifd %d: %w", idx, err)
 	}
 	return im, next, nil

@@ -20,6 +20,16 @@ type ReaderOptions struct {
 	// Name is used in error messages (a path or URL); default "".
 	Name   string
 	Limits Limits
+	// LazyIndex leaves in the file the block offsets and byte counts of
+	// images with more than 64 blocks (StripOffsets and StripByteCounts,
+	// or TileOffsets and TileByteCounts): reads fetch the entries they
+	// need from the file, a few hundred at a time, and each image keeps
+	// at most 32 of them, so an open Reader holds about the same memory
+	// whatever its number of blocks. This is for runs that open
+	// thousands of local files at once; every read costs a few small
+	// extra reads of the file. Those images' [Image].Fields then omit
+	// the two index fields.
+	LazyIndex bool
 }
 
 // A Reader reads the images of one TIFF file. Its methods are safe for
@@ -34,6 +44,7 @@ type Reader struct {
 	images  []*Image
 	limits  Limits
 	closer  io.Closer
+	lazy    bool // ReaderOptions.LazyIndex
 
 	warnings []string
 }
@@ -65,7 +76,7 @@ func NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 
 // NewReaderOptions is [NewReader] with a name for errors and limits.
 func NewReaderOptions(ra io.ReaderAt, size int64, opts ReaderOptions) (*Reader, error) {
-	r := &Reader{r: ra, size: size, name: opts.Name, limits: opts.Limits.withDefaults()}
+	r := &Reader{r: ra, size: size, name: opts.Name, limits: opts.Limits.withDefaults(), lazy: opts.LazyIndex}
 	if size < 0 {
 		return nil, r.wrap(FormatError("negative file size"))
 	}

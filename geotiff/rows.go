@@ -38,8 +38,8 @@ func (r *Reader) NewRowReader(im *Image, i int) (*RowReader, error) {
 	if im.unsupported != nil {
 		return nil, im.unsupported
 	}
-	if i < 0 || i >= len(im.offsets) {
-		return nil, fmt.Errorf("geotiff: block index %d out of range [0, %d)", i, len(im.offsets))
+	if i < 0 || i >= im.nblocks {
+		return nil, fmt.Errorf("geotiff: block index %d out of range [0, %d)", i, im.nblocks)
 	}
 	if im.float16 || im.storedSize()*8 != im.BitsPerSample {
 		return nil, ErrNoRowStream
@@ -50,7 +50,10 @@ func (r *Reader) NewRowReader(im *Image, i int) (*RowReader, error) {
 	}
 	rr := &RowReader{r: r, im: im, name: im.chunkName(i), rows: rows,
 		rowBytes: im.TileWidth * im.TileBands() * im.storedSize()}
-	off, cnt := im.offsets[i], im.counts[i]
+	off, cnt, err := im.blockAt(i)
+	if err != nil {
+		return nil, r.wrap(fmt.Errorf("ifd %d: %s: %w", im.Index, rr.name, err))
+	}
 	if cnt == 0 {
 		rr.sparse = true
 		return rr, nil
@@ -60,7 +63,6 @@ func (r *Reader) NewRowReader(im *Image, i int) (*RowReader, error) {
 			FormatError(fmt.Sprintf("data at offset %d, %d bytes, lies past the end of the %d-byte file", off, cnt, r.size))))
 	}
 	src := io.NewSectionReader(r.r, int64(off), int64(cnt))
-	var err error
 	switch im.Compression {
 	case CompressionNone:
 		if cnt < uint64(rows*rr.rowBytes) {

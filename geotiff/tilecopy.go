@@ -19,12 +19,14 @@ import (
 
 // RawTileSize returns the stored (compressed) size in bytes of tile or
 // strip i of im, as [Reader.ReadRawTile] returns it, and false if i is out
-// of range.
+// of range (or, for a reader opened with [ReaderOptions].LazyIndex, if
+// the index cannot be read from the file).
 func (im *Image) RawTileSize(i int) (uint64, bool) {
-	if i < 0 || i >= len(im.counts) {
+	if i < 0 || i >= im.nblocks {
 		return 0, false
 	}
-	return im.counts[i], true
+	_, cnt, err := im.blockAt(i)
+	return cnt, err == nil
 }
 
 // ReadRawTile reads tile or strip i of im as it is stored in the file,
@@ -33,10 +35,13 @@ func (im *Image) RawTileSize(i int) (uint64, bool) {
 // checks that the bytes lie inside the file and within the reader's
 // MaxTileBytes before it allocates.
 func (r *Reader) ReadRawTile(im *Image, i int, dst []byte) ([]byte, error) {
-	if i < 0 || i >= len(im.offsets) {
-		return dst[:0], r.wrap(fmt.Errorf("geotiff: raw tile %d: index out of range [0, %d)", i, len(im.offsets)))
+	if i < 0 || i >= im.nblocks {
+		return dst[:0], r.wrap(fmt.Errorf("geotiff: raw tile %d: index out of range [0, %d)", i, im.nblocks))
 	}
-	off, cnt := im.offsets[i], im.counts[i]
+	off, cnt, err := im.blockAt(i)
+	if err != nil {
+		return dst[:0], r.wrap(fmt.Errorf("geotiff: raw tile %d: %w", i, err))
+	}
 	if off > uint64(r.size) || cnt > uint64(r.size)-off {
 		return dst[:0], r.wrap(FormatError(fmt.Sprintf("tile %d: data at offset %d, %d bytes, lies past the end of the %d-byte file (truncated?)", i, off, cnt, r.size)))
 	}

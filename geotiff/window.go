@@ -34,7 +34,7 @@ func (r *Reader) ReadWindow(im *Image, rect image.Rectangle, bands []int, dst []
 		for row := r0; row <= r1; row++ {
 			for col := c0; col <= c1; col++ {
 				i := p*g.Len() + g.Index(col, row)
-				if _, err := r.checkBlock(im, i); err != nil {
+				if _, _, err := r.checkBlock(im, i); err != nil {
 					return dst[:0], r.wrap(fmt.Errorf("ifd %d: %s: %w", im.Index, im.chunkName(i), err))
 				}
 			}
