@@ -141,3 +141,23 @@ func testPipeline(t testing.TB, cfg Config, names []string, readers []*geotiff.R
 	}
 	return newPipeline(cfg, ins)
 }
+
+// openPipeline opens names (closed when the test ends) and returns the
+// pipeline of the validated cfg over them, failing the test on an error.
+func openPipeline(t testing.TB, cfg Config, names []string) *pipeline {
+	t.Helper()
+	var readers []*geotiff.Reader
+	for _, name := range names {
+		r, err := geotiff.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		readers = append(readers, r)
+	}
+	p, err := testPipeline(t, cfg, names, readers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -108,19 +108,7 @@ func TestCacheDecodesOnce(t *testing.T) {
 	}{{"default budget", 0, 3, true}, {"tiny budget", 1, 1, false}} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, _ := Config{Workers: tt.workers, CacheBytes: tt.budget}.validate(len(mixed))
-			var readers []*geotiff.Reader
-			for _, m := range mixed {
-				r, err := geotiff.Open(m)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer r.Close()
-				readers = append(readers, r)
-			}
-			p, err := testPipeline(t, cfg, mixed, readers)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := openPipeline(t, cfg, mixed)
 			cw := &countingWriter{seen: make([]bool, p.grid.Len())}
 			if err := p.run(context.Background(), cw); err != nil {
 				t.Fatal(err)

@@ -77,19 +77,7 @@ func TestStreamShifted(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var readers []*geotiff.Reader
-				for _, in := range ins {
-					r, err := geotiff.Open(in)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer r.Close()
-					readers = append(readers, r)
-				}
-				p, err := testPipeline(t, cv, ins, readers)
-				if err != nil {
-					t.Fatal(err)
-				}
+				p := openPipeline(t, cv, ins)
 				if !p.stream || (i == 0) != (p.index != nil) {
 					t.Fatalf("input set %d: stream=%v, footprint index=%v: want the streaming path", i, p.stream, p.index != nil)
 				}

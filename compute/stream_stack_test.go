@@ -65,19 +65,7 @@ func TestStackPathMatchesTilePath(t *testing.T) {
 		}
 		noStream = !stream
 		defer func() { noStream = false }()
-		var readers []*geotiff.Reader
-		for _, in := range ins {
-			r, err := geotiff.Open(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			readers = append(readers, r)
-		}
-		p, err := testPipeline(t, cv, ins, readers)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := openPipeline(t, cv, ins)
 		if p.stream != stream {
 			t.Fatalf("stream=%v: the pipeline chose stream=%v", stream, p.stream)
 		}

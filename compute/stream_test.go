@@ -130,19 +130,7 @@ func TestStreamRows(t *testing.T) {
 		noStream = !stream
 		cfg := Config{Workers: 3, Output: geotiff.WriterOptions{TileWidth: 256, TileHeight: 256}}
 		cfgv, _ := cfg.validate(len(ins))
-		var readers []*geotiff.Reader
-		for _, in := range ins {
-			r, err := geotiff.Open(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			readers = append(readers, r)
-		}
-		p, err := testPipeline(t, cfgv, ins, readers)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := openPipeline(t, cfgv, ins)
 		if p.stream != stream || stream && !p.rowStreamed(p.srcs[0]) {
 			t.Fatalf("stream=%v: pipeline stream=%v, rows=%v", stream, p.stream, p.rowStreamed(p.srcs[0]))
 		}
