@@ -64,7 +64,7 @@ func ParseKernel(s string) (Kernel, error) {
 // its left (top) edge to the one under its right (bottom) edge, at least
 // one, with gdalwarp's 1e-10 allowance at pixel edges.
 func (a Axis) Cell(i int) (lo, hi int) {
-	x0 := a.Offset + float64(i)*a.Scale
+	x0 := a.Offset + float64(float64(i)*a.Scale) // rounded product: no fused multiply-add on arm64
 	x1 := x0 + a.Scale
 	lo, hi = int(math.Floor(x0+nudge)), int(math.Ceil(x1-nudge))
 	if hi <= lo {
@@ -79,7 +79,7 @@ func (a Axis) Cell(i int) (lo, hi int) {
 // before it) takes its first pixel. The result is empty (lo >= hi) for
 // cells outside the input.
 func (a Axis) ClampedCell(i, n int) (lo, hi int) {
-	x0 := a.Offset + float64(i)*a.Scale
+	x0 := a.Offset + float64(float64(i)*a.Scale) // rounded product: no fused multiply-add on arm64
 	x1 := x0 + a.Scale
 	lo, hi = max(int(math.Floor(x0+nudge)), 0), min(int(math.Ceil(x1-nudge)), n)
 	if lo == hi && hi < n {
@@ -108,7 +108,7 @@ func (a Axis) ClampedRange(s0, s1, n int) (lo, hi int) {
 // Weight returns how much of input pixel j output pixel i overlaps, in
 // input pixels (the whole output pixel's width when it lies inside j).
 func (a Axis) Weight(i, j int) float64 {
-	x0 := a.Offset + float64(i)*a.Scale
+	x0 := a.Offset + float64(float64(i)*a.Scale) // rounded product: no fused multiply-add on arm64
 	x1 := x0 + a.Scale
 	return math.Max(0, math.Min(float64(j+1), x1)-math.Max(float64(j), x0))
 }
@@ -120,7 +120,7 @@ func (a Axis) Weight(i, j int) float64 {
 // reaches past the input the clipped edge pixel takes the weight of the
 // part outside too, as gdalwarp does.
 func (a Axis) EdgeWeight(i, j, lo, hi int) float64 {
-	x0 := a.Offset + float64(i)*a.Scale
+	x0 := a.Offset + float64(float64(i)*a.Scale) // rounded product: no fused multiply-add on arm64
 	switch {
 	case j == lo:
 		return float64(lo+1) - x0

@@ -209,7 +209,7 @@ func refWin(src, n, j int, near bool) (x0, x1 int, w0, w1 float64) {
 		x0 = min(int(0.5+float64(j)*r), src-1)
 		return x0, x0 + 1, 1, 1
 	}
-	a, b := float64(j)*r, float64(j+1)*r
+	a, b := float64(float64(j)*r), float64(float64(j+1)*r) // rounded, as the builder: no fused multiply-subtract on arm64
 	x0, x1 = int(a+1e-8), int(math.Ceil(b-1e-8))
 	if x1 == x0 {
 		x1++
@@ -251,7 +251,7 @@ func refLevels(tl Tiling, m Method, vals []float64, valid []bool, w, h, levels i
 						v, good := src[sy*sw+sx], sv[sy*sw+sx]
 						vs, oks = append(vs, v), append(oks, good)
 						if good {
-							line += tl.in(v) * wx
+							line += float64(tl.in(v) * wx) // no fused multiply-add (arm64): the builder rounds each product
 							lineW += wx
 						}
 					}
@@ -261,8 +261,8 @@ func refLevels(tl Tiling, m Method, vals []float64, valid []bool, w, h, levels i
 					} else if sy == y1-1 {
 						wy = wy1
 					}
-					total += line * wy
-					weight += lineW * wy
+					total += float64(line * wy)
+					weight += float64(lineW * wy)
 				}
 				r := tl.Fill
 				switch {
