@@ -125,7 +125,7 @@ func (p *pipeline) streamable() bool {
 	}
 	if hol {
 		// Tiles that are the output's are read once by the tile path.
-		return !aligned && p.index == nil && p.stackRows() > 0
+		return !aligned && p.stackRows() > 0
 	}
 	if aligned && len(p.srcs) <= groupSize {
 		return false

@@ -12,7 +12,7 @@ import (
 	"github.com/gomean/gomean/grid"
 )
 
-// TestStreamShifted checks the streaming path over inputs with other
+// TestStreamShifted checks the streaming and stack paths over inputs with other
 // footprints (more than one group of them meeting a tile, as a year of
 // daily grids some of which have another extent): union, intersection
 // and a --te window, strips, tiles and blocks decoded row by row, against
@@ -61,6 +61,13 @@ func TestStreamShifted(t *testing.T) {
 		{"union propagate", grid.Target{}, union, Config{Op: Mean, PropagateNoData: true}},
 		{"intersection mean", grid.Target{Extent: grid.Intersection}, image.Rect(1, 3, 89, 72), Config{Op: Mean}},
 		{"first max, 1 worker", grid.Target{Extent: grid.First}, image.Rect(0, 0, 90, 75), Config{Op: Max, Workers: 1}},
+		// The stack path: every value of a pixel at once, NaN outside a
+		// footprint.
+		{"union median", grid.Target{}, union, Config{Op: Median}},
+		{"union percentiles", grid.Target{}, union, Config{Op: Percentile, Percentiles: []float64{10, 50, 95}}},
+		{"union std, min-valid 30", grid.Target{}, union, Config{Op: Std, MinValid: 30}},
+		{"intersection mode", grid.Target{Extent: grid.Intersection}, image.Rect(1, 3, 89, 72), Config{Op: Mode, Type: geotiff.Float32}},
+		{"union slope propagate", grid.Target{}, union, Config{Op: Slope, PropagateNoData: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
