@@ -124,8 +124,21 @@ func (p *pipeline) streamable() bool {
 		aligned = aligned && s.direct
 	}
 	if hol {
-		// Tiles that are the output's are read once by the tile path.
-		return !aligned && p.stackRows() > 0
+		// Tiles that are the output's are read once by the tile path; so
+		// are, through its cache, a few inputs' blocks taller than a tile
+		// row, which a stack would decode once per tile row.
+		if aligned || p.stackRows() == 0 {
+			return false
+		}
+		if len(p.srcs) > groupSize {
+			return true
+		}
+		for _, s := range p.srcs {
+			if s.im.TileHeight > p.tileH && !p.rowStreamed(s) {
+				return false
+			}
+		}
+		return true
 	}
 	if aligned && len(p.srcs) <= groupSize {
 		return false
