@@ -331,10 +331,11 @@ func (sr *streamRun) unit(ctx context.Context, wk *worker, u int, w tileWriter) 
 		if err := sr.stackUnit(wk, want, acc); err != nil {
 			return err
 		}
-	}
-	for k := g * groupSize; k < min((g+1)*groupSize, len(p.srcs)) && !sr.hol; k++ {
-		if err := sr.fold(wk, k, want, acc); err != nil {
-			return err
+	} else {
+		for k := g * groupSize; k < min((g+1)*groupSize, len(p.srcs)); k++ {
+			if err := sr.fold(wk, k, want, acc); err != nil {
+				return err
+			}
 		}
 	}
 	part := sr.merge([3]int{r, c, h}, g, acc)
