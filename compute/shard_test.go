@@ -179,35 +179,49 @@ func TestShardMergeIdentical(t *testing.T) {
 			}
 			for _, n := range ns {
 				pdir := filepath.Join(dir, fmt.Sprintf("%s-%d", tc.name, n))
-				if err := os.Mkdir(pdir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				parts := runShards(t, cfg, ins, pdir, n, uint64(n))
-				withNoData := 0
-				for _, p := range parts {
-					if checkPartPixels(t, p, wantR, 32) {
-						withNoData++
-					}
-				}
+				withNoData := shardMerge(t, cfg, ins, pdir, n, uint64(n), MergeOptions{}, want, wantR)
 				// Only the band holding row 2 has an empty pixel: with a
 				// nodata declared at the end, only its part declares it.
 				if tc.name == "median" && withNoData != 1 {
 					t.Fatalf("N=%d: %d parts declare nodata, want 1", n, withNoData)
 				}
-				out := filepath.Join(pdir, "merged.tif")
-				if err := Merge(context.Background(), parts, out, MergeOptions{}); err != nil {
-					t.Fatalf("N=%d: %v", n, err)
-				}
-				got, err := os.ReadFile(out)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Fatalf("N=%d: merged file (%d bytes) differs from the one-machine output (%d bytes)", n, len(got), len(want))
-				}
 			}
 		})
 	}
+}
+
+// shardMerge runs the n shards of cfg over ins into the new folder pdir
+// (in an order drawn from seed), checks each part's pixels against the
+// one-machine raster wantR, merges the parts with o and checks that the
+// merged file is want, byte for byte, with no temporary file left. It
+// returns the number of parts that declare a nodata value.
+func shardMerge(t *testing.T, cfg Config, ins []string, pdir string, n int, seed uint64, o MergeOptions, want []byte, wantR raster) int {
+	t.Helper()
+	if err := os.Mkdir(pdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	parts := runShards(t, cfg, ins, pdir, n, seed)
+	withNoData := 0
+	for _, p := range parts {
+		if checkPartPixels(t, p, wantR, 32) {
+			withNoData++
+		}
+	}
+	out := filepath.Join(pdir, "merged.tif")
+	if err := Merge(context.Background(), parts, out, o); err != nil {
+		t.Fatalf("N=%d: %v", n, err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("N=%d: merged file (%d bytes) differs from the one-machine output (%d bytes) at byte %d", n, len(got), len(want), firstByteDiff(got, want))
+	}
+	if left, _ := filepath.Glob(filepath.Join(pdir, ".*")); len(left) > 0 {
+		t.Fatalf("N=%d: temporary files left: %v", n, left)
+	}
+	return withNoData
 }
 
 // checkPartPixels checks that part p holds the rows of whole its shard
